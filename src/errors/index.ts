@@ -1,0 +1,153 @@
+/**
+ * @module Error classes shared by every module: each has a stable `code`, an optional `cause`,
+ * and a message that says what was wrong and where, never a credential.
+ */
+
+const brand = Symbol.for('containerregistry.error');
+
+/**
+ * The root of every error this package throws on purpose. `instanceof OciError` works across
+ * two installed copies of the package (the brand is a global symbol, as undici does it).
+ */
+export class OciError extends Error {
+  readonly code: string = 'ERR_OCI';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  get [brand](): true {
+    return true;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== OciError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  }
+}
+
+/** A reference, repository, tag, registry or digest string that does not parse. */
+export class BadNameError extends OciError {
+  override readonly code = 'ERR_BAD_NAME';
+}
+
+/** A hash string (`algorithm:hex`) that does not parse or names an unsupported algorithm. */
+export class BadHashError extends OciError {
+  override readonly code = 'ERR_BAD_HASH';
+}
+
+/** Bytes whose digest differs from the one they were expected to have. */
+export class DigestMismatchError extends OciError {
+  override readonly code = 'ERR_DIGEST_MISMATCH';
+  readonly expected: string;
+  readonly actual: string;
+  constructor(message: string, expected: string, actual: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A stream longer or shorter than the size it was expected to have. */
+export class SizeMismatchError extends OciError {
+  override readonly code = 'ERR_SIZE_MISMATCH';
+  readonly expected: number;
+  readonly actual: number;
+  constructor(message: string, expected: number, actual: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A JSON document (manifest, index, config, descriptor) that is not what it claims to be. */
+export class BadDocumentError extends OciError {
+  override readonly code = 'ERR_BAD_DOCUMENT';
+  /** Where in the document the problem is, e.g. `layers[3].digest`; empty for the whole. */
+  readonly path: string;
+  constructor(message: string, path = '', options?: { cause?: unknown }) {
+    super(path ? `${path}: ${message}` : message, options);
+    this.path = path;
+  }
+}
+
+/** A platform string (`os/arch[/variant][:osversion]`) that does not parse. */
+export class BadPlatformError extends OciError {
+  override readonly code = 'ERR_BAD_PLATFORM';
+}
+
+/** A bounded read (manifest, error body, token) that exceeded its cap. */
+export class TooLargeError extends OciError {
+  override readonly code = 'ERR_TOO_LARGE';
+  readonly limit: number;
+  constructor(message: string, limit: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.limit = limit;
+  }
+}
+
+/** zstd was needed but no codec that can do the job is installed. */
+export class ZstdUnavailableError extends OciError {
+  override readonly code = 'ERR_ZSTD_UNAVAILABLE';
+}
+
+/** Compressed data that does not decompress. */
+export class CompressionError extends OciError {
+  override readonly code = 'ERR_COMPRESSION';
+}
+
+/** A value of a single-pass layer asked for before its stream was read to the end. */
+export class NotComputedError extends OciError {
+  override readonly code = 'ERR_NOT_COMPUTED';
+}
+
+/** A single-pass stream asked for a second time. */
+export class ConsumedError extends OciError {
+  override readonly code = 'ERR_CONSUMED';
+}
+
+/** Something asked for is not there: a layer by digest, a child of an index, a cached blob. */
+export class NotFoundError extends OciError {
+  override readonly code = 'ERR_NOT_FOUND';
+}
+
+/** A tar stream that is malformed or truncated. */
+export class BadTarError extends OciError {
+  override readonly code = 'ERR_BAD_TAR';
+}
+
+/** A tar entry whose name or link target would land outside the root it is extracted into. */
+export class UnsafePathError extends OciError {
+  override readonly code = 'ERR_UNSAFE_PATH';
+  readonly entry: string;
+  constructor(message: string, entry: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.entry = entry;
+  }
+}
+
+/** `validate` found one or more problems; `problems` lists each, `message` joins them. */
+export class ValidationError extends OciError {
+  override readonly code = 'ERR_VALIDATION';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[], options?: { cause?: unknown }) {
+    super(problems.join('; '), options);
+    this.problems = problems;
+  }
+}
+
+/** A media type that is not the kind the call needs (an index where an image was wanted, …). */
+export class UnexpectedMediaTypeError extends OciError {
+  override readonly code = 'ERR_UNEXPECTED_MEDIA_TYPE';
+}
+
+/** An argument that is invalid before any I/O happens. */
+export class InvalidArgumentError extends OciError {
+  override readonly code = 'ERR_INVALID_ARGUMENT';
+}
+
+/** Returns true when `err` is one of ours with the given stable code. */
+export function hasCode(err: unknown, code: string): boolean {
+  return err instanceof OciError && err.code === code;
+}
