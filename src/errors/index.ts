@@ -67,8 +67,10 @@ export class BadDocumentError extends OciError {
   /** Where in the document the problem is, e.g. `layers[3].digest`; empty for the whole. */
   readonly path: string;
   constructor(message: string, path = '', options?: { cause?: unknown }) {
-    super(path ? `${path}: ${message}` : message, options);
-    this.path = path;
+    // Guards build child paths as `${parent}.${key}`; at the root that leaves a leading dot.
+    const where = path.replace(/^\./, '');
+    super(where ? `${where}: ${message}` : message, options);
+    this.path = where;
   }
 }
 
