@@ -1,0 +1,33 @@
+/**
+ * @module The `crane` command tree (commander). It only parses and prints: every command calls a
+ * function a library user can call too. Later commands hang off `buildProgram`.
+ */
+import { Command } from 'commander';
+import { version } from '../internal/version/index.ts';
+
+export interface ProgramIO {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+}
+
+const defaultIO: ProgramIO = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+/** Builds a fresh program, so tests can run commands in-process with their own output sinks. */
+export function buildProgram(io: ProgramIO = defaultIO): Command {
+  const program = new Command('crane')
+    .description('crane is a tool for managing container images')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError(false);
+
+  program
+    .command('version')
+    .description('Print the version')
+    .action(() => {
+      io.stdout(`${version()}\n`);
+    });
+
+  return program;
+}

@@ -1,0 +1,21 @@
+/**
+ * @module containerregistry: container images and registries for Node.js. Each module is also
+ * its own subpath (`containerregistry/name`, `/v1`, …); importing a subpath loads only that module.
+ *
+ * @example
+ * import { name, random, validate } from 'containerregistry';
+ * const ref = name.parseReference('alpine:3.20');
+ * await validate.image(random.image(1024, 2));
+ */
+export * as errors from './errors/index.ts';
+export * as name from './name/index.ts';
+export * as types from './types/index.ts';
+export * as v1 from './v1/index.ts';
+export * as partial from './partial/index.ts';
+export * as empty from './empty/index.ts';
+export * as static from './static/index.ts';
+export * as random from './random/index.ts';
+export * as stream from './stream/index.ts';
+export * as match from './match/index.ts';
+export * as compare from './compare/index.ts';
+export * as validate from './validate/index.ts';

@@ -1,0 +1,79 @@
+/**
+ * @module Verifying bytes while they stream (ggcr's `internal/verify.ReadCloser`): every blob
+ * read is checked against its descriptor's digest and size without being held in memory.
+ */
+import type { Transform, TransformCallback } from 'node:stream';
+import { DigestMismatchError, InvalidArgumentError, SizeMismatchError } from '../../errors/index.ts';
+import type { Hash } from '../../v1/hash.ts';
+import { HashingStream } from './hashing-stream.ts';
+
+/** The size to pass when it is not known (ggcr's `verify.SizeUnknown`): only the digest is checked. */
+export const SIZE_UNKNOWN = -1;
+
+/** What a {@link verifyStream} checks. */
+export interface VerifyOptions {
+  /** The digest the bytes must have; its algorithm is the one used. */
+  digest: Hash;
+  /** The exact byte count, or `SIZE_UNKNOWN` (-1). */
+  size: number;
+  /** What is being read (`layer sha256:…`, `config`), for error messages; default `blob`. */
+  what?: string;
+}
+
+class VerifyingStream extends HashingStream {
+  readonly #expected: Hash;
+  readonly #expectedSize: number;
+  readonly #what: string;
+
+  constructor(options: VerifyOptions) {
+    super(options.digest.algorithm);
+    this.#expected = options.digest;
+    this.#expectedSize = options.size;
+    this.#what = options.what ?? 'blob';
+  }
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
+    const total = this.size + chunk.length;
+    // Failing on the first byte too many, not at the end, stops a lying or hostile server from
+    // making us read (and a sink from storing) far more than the descriptor allows.
+    if (this.#expectedSize !== SIZE_UNKNOWN && total > this.#expectedSize) {
+      const message = `size mismatch for ${this.#what}: expected ${this.#expectedSize} bytes, got at least ${total}`;
+      return done(new SizeMismatchError(message, this.#expectedSize, total));
+    }
+    super._transform(chunk, encoding, done);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.#expectedSize !== SIZE_UNKNOWN && this.size !== this.#expectedSize) {
+      const message = `size mismatch for ${this.#what}: expected ${this.#expectedSize} bytes, got ${this.size}`;
+      return done(new SizeMismatchError(message, this.#expectedSize, this.size));
+    }
+    super._flush((err) => {
+      if (err) return done(err);
+      const expected = this.#expected.toString();
+      const actual = this.digest.toString();
+      if (actual !== expected) {
+        const message = `digest mismatch for ${this.#what}: expected ${expected}, got ${actual}`;
+        return done(new DigestMismatchError(message, expected, actual));
+      }
+      done();
+    });
+  }
+}
+
+/**
+ * A pass-through that fails with `SizeMismatchError` as soon as more than `size` bytes arrive or
+ * at the end if fewer did, and with `DigestMismatchError` at the end if the digest differs. The
+ * bytes of a failing stream have already gone downstream, so sinks must write to a temporary
+ * place and commit only after the pipeline succeeds.
+ *
+ * @example
+ * await pipeline(body, verifyStream({ digest, size, what: `layer ${digest}` }), file);
+ */
+export function verifyStream(options: VerifyOptions): Transform {
+  const { size } = options;
+  if (!Number.isSafeInteger(size) || size < SIZE_UNKNOWN) {
+    throw new InvalidArgumentError(`expected size must be a non-negative integer or -1 (unknown), got ${size}`);
+  }
+  return new VerifyingStream(options);
+}
