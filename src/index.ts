@@ -13,7 +13,8 @@ export * as types from './types/index.ts';
 export * as v1 from './v1/index.ts';
 export * as partial from './partial/index.ts';
 export * as empty from './empty/index.ts';
-export * as static from './static/index.ts';
+// `static` is a reserved word for a binding; the subpath `containerregistry/static` keeps ggcr's name.
+export * as staticLayer from './static/index.ts';
 export * as random from './random/index.ts';
 export * as stream from './stream/index.ts';
 export * as match from './match/index.ts';

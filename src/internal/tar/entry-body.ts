@@ -1,0 +1,105 @@
+/**
+ * @module The body of one tar entry as a Readable that pulls from the shared byte source only as
+ * it is read (so backpressure reaches the archive's stream), and that can be skipped when the
+ * caller moves on without reading it. A body already in memory is handed over at once.
+ */
+import { Readable } from 'node:stream';
+import { BadTarError } from '../../errors/index.ts';
+import type { ByteSource } from './byte-source.ts';
+import { blockPadding } from './fields.ts';
+
+/** One entry's data section, followed in the archive by its padding. */
+export class EntryBody {
+  readonly stream: Readable;
+  readonly #source: ByteSource;
+  readonly #name: string;
+  readonly #size: number;
+  readonly #start: number;
+  #remaining: number;
+  #wanted = false;
+  #pumping: Promise<void> | undefined;
+  #abandoned = false;
+  #failure: unknown;
+
+  constructor(source: ByteSource, size: number, name: string) {
+    this.#source = source;
+    this.#name = name;
+    this.#size = size;
+    this.#start = source.offset;
+    if (size <= source.buffered) {
+      // The whole body is in the chunk at hand: no pulling, no waiting.
+      const data = source.take(size);
+      this.#remaining = 0;
+      this.stream = new Readable({ read() {} });
+      if (size > 0) this.stream.push(data);
+      this.stream.push(null);
+    } else {
+      this.#remaining = size;
+      this.stream = new Readable({ read: () => this.#onRead() });
+    }
+  }
+
+  #onRead(): void {
+    this.#wanted = true;
+    this.#pumping ??= this.#pump().finally(() => {
+      this.#pumping = undefined;
+    });
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      while (this.#wanted && this.#remaining > 0) {
+        if (this.#source.buffered === 0) {
+          if (!(await this.#source.fill())) throw this.#truncated();
+          if (this.#abandoned) return;
+          continue;
+        }
+        const chunk = this.#source.take(this.#remaining);
+        this.#remaining -= chunk.length;
+        this.#wanted = this.stream.push(chunk);
+      }
+      if (this.#remaining === 0 && !this.#abandoned) this.stream.push(null);
+    } catch (err) {
+      this.#failure = err;
+      this.stream.destroy(err as Error);
+    }
+  }
+
+  #truncated(): BadTarError {
+    const read = this.#size - this.#remaining;
+    return new BadTarError(
+      `tar stream ends inside the body of entry ${JSON.stringify(this.#name)}: ${read} of ${this.#size} bytes ` +
+        `(body starts at byte offset ${this.#start})`,
+    );
+  }
+
+  /**
+   * Moves the source past this body and its padding. Whatever the caller left unread is skipped,
+   * and the body stream, if still open, is destroyed so that a late reader cannot mistake the
+   * cut for the end of the file.
+   */
+  async finish(): Promise<void> {
+    this.#abandoned = true;
+    await this.#pumping;
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#remaining > 0) {
+      const left = this.#remaining;
+      const skipped = await this.#source.skip(left);
+      this.#remaining -= skipped;
+      if (!this.stream.destroyed) this.stream.destroy();
+      if (skipped < left) throw this.#truncated();
+    }
+    const pad = blockPadding(this.#size);
+    if (pad > 0 && (await this.#source.skip(pad)) < pad) {
+      throw new BadTarError(
+        `tar stream ends in the padding after entry ${JSON.stringify(this.#name)} (at byte offset ${this.#source.offset})`,
+      );
+    }
+  }
+
+  /** Stops feeding the body without waiting (the reader is being closed). */
+  abandon(): void {
+    this.#abandoned = true;
+    if (this.#remaining > 0 && !this.stream.destroyed) this.stream.destroy();
+  }
+}
