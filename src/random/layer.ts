@@ -7,7 +7,7 @@ import * as types from '../types/index.ts';
 import { Hash } from '../v1/hash.ts';
 import type { Layer } from '../v1/interfaces.ts';
 import { lazy } from '../internal/lazy/index.ts';
-import { encodeHeader, blockPadding, END_OF_ARCHIVE } from '../internal/tar/index.ts';
+import { encodeHeader, padding, END_OF_ARCHIVE } from '../internal/tar/index.ts';
 import { compressionForMediaType, uncompressedToLayer } from '../partial/layer.ts';
 import { randomSeed, randomStream } from './bytes.ts';
 
@@ -26,9 +26,8 @@ function tarStream(seed: string, byteSize: number): Readable {
   async function* parts(): AsyncGenerator<Buffer> {
     yield header;
     yield* body as AsyncIterable<Buffer>;
-    const pad = blockPadding(byteSize);
-    if (pad) yield Buffer.alloc(pad);
-    yield END_OF_ARCHIVE;
+    yield padding(byteSize);
+    yield Buffer.from(END_OF_ARCHIVE);
   }
   return Readable.from(parts(), { objectMode: false });
 }

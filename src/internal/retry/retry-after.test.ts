@@ -20,7 +20,7 @@ test('a date in the past is no wait', () => {
 });
 
 test('missing or malformed values are undefined', () => {
-  for (const v of [undefined, null, '', '   ', '-5', '1.5', '2015', 'soon', '12abc']) {
+  for (const v of [undefined, null, '', '   ', '-5', '1.5', '2015-10-21', 'soon', '12abc']) {
     assert.equal(parseRetryAfter(v, now), undefined, JSON.stringify(v));
   }
 });
