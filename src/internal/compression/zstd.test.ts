@@ -144,7 +144,7 @@ test('CONTAINERREGISTRY_ZSTD=js decompresses with fzstd and refuses to compress'
   const asTs = import.meta.url.endsWith('.ts');
   const target = new URL(asTs ? './zstd.ts' : './zstd.js', import.meta.url).href;
   const script = `
-    import { Readable, type Transform } from 'node:stream';
+    import { Readable } from 'node:stream';
     import { pipeline } from 'node:stream/promises';
     import { createHash } from 'node:crypto';
     const z = await import(${JSON.stringify(target)});
