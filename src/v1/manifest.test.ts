@@ -19,7 +19,7 @@ const manifest = {
   'x-unknown': { kept: true },
 };
 
-function rejects(doc: unknown, path: string, message: RegExp, parse = parseManifest): void {
+function rejects(doc: unknown, path: string, message: RegExp, parse: (input: string) => unknown = parseManifest): void {
   assert.throws(
     () => parse(JSON.stringify(doc)),
     (e: unknown) => e instanceof BadDocumentError && e.code === 'ERR_BAD_DOCUMENT' && e.path === path && message.test(e.message),

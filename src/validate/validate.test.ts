@@ -48,13 +48,18 @@ test('validate fast mode only checks existence', async () => {
   await validate.image(random.image(1000, 2, { seed: 'fast' }), { fast: true });
 });
 
-/** An image that behaves like `img` except for the methods given. */
-function tamper(img: Image, over: Partial<Image>): Image {
-  return new Proxy(img, { get: (t, k) => (k in over ? over[k as keyof Image] : (t as never)[k]) }) as Image;
+/** A view that behaves like `target` except for the methods given (others stay bound to it). */
+function override<T extends object>(target: T, over: Partial<T>): T {
+  return new Proxy(target, {
+    get: (t, k) => {
+      if (k in over) return over[k as keyof T];
+      const v = (t as Record<PropertyKey, unknown>)[k];
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
 }
-function tamperLayer(l: Layer, over: Partial<Layer>): Layer {
-  return new Proxy(l, { get: (t, k) => (k in over ? over[k as keyof Layer] : (t as never)[k]) }) as Layer;
-}
+const tamper = (img: Image, over: Partial<Image>): Image => override(img, over);
+const tamperLayer = (l: Layer, over: Partial<Layer>): Layer => override(l, over);
 async function withLayer(img: Image, i: number, over: Partial<Layer>): Promise<Image> {
   const layers = [...(await img.layers())];
   layers[i] = tamperLayer(layers[i]!, over);
@@ -75,7 +80,7 @@ test('validate reports a wrong layer digest, size and diffID precisely', async (
       const chunks: Buffer[] = [];
       for await (const c of await l0.compressed()) chunks.push(c as Buffer);
       const b = Buffer.concat(chunks);
-      b[b.length - 9] ^= 0xff;
+      b[b.length - 9] = b[b.length - 9]! ^ 0xff;
       return Readable.from([b]);
     };
     await fails(validate.image(await withLayer(img, 0, { compressed: corrupt })), /layer\[0\]/);
