@@ -9,7 +9,7 @@ test('the empty image is Docker schema 2 with a config that has only rootfs, in 
   assert.equal(await img.mediaType(), types.DockerManifestSchema2);
   assert.equal(
     (await img.rawConfigFile()).toString(),
-    '{"architecture":"","created":"0001-01-01T00:00:00Z","os":"","rootfs":{"type":"layers","diff_ids":[]},"config":{}}',
+    '{"architecture":"","created":"0001-01-01T00:00:00Z","os":"","rootfs":{"type":"layers","diff_ids":null},"config":{}}',
   );
   const m = await img.manifest();
   assert.equal(m.layers.length, 0);

@@ -11,14 +11,9 @@ import { NotFoundError } from '../errors/index.ts';
 import { uncompressedToImage } from '../partial/image.ts';
 import { marshalConfigFile, marshalIndexManifest } from '../internal/gojson/index.ts';
 
-// ggcr's empty config sets only rootfs (type "layers", an empty diff_ids list: "some clients
-// check this"); everything else is Go's zero value.
-const emptyConfig = {
-  architecture: '',
-  os: '',
-  rootfs: { type: 'layers', diff_ids: [] },
-  config: {},
-} as unknown as ConfigFile;
+// ggcr's empty config sets only rootfs.type ("some clients check this"); everything else is
+// Go's zero value, so diff_ids is a nil slice and is written as null.
+const emptyConfig = { architecture: '', os: '', rootfs: { type: 'layers' }, config: {} } as unknown as ConfigFile;
 
 /**
  * The empty Docker schema 2 image. A fresh view each call (views are cheap and immutable).

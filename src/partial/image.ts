@@ -17,6 +17,7 @@ import { marshalManifest } from '../internal/gojson/index.ts';
 import type { CompressedImageCore, CompressedLayer, UncompressedImageCore } from './cores.ts';
 import { compressedToLayer, uncompressedToLayer, type CompressOptions } from './layer.ts';
 import { configLayer } from './config-layer.ts';
+import { descriptor } from './describe.ts';
 
 /** Returns a full `Image` over a core whose manifest exists. Constructing does no I/O. */
 export function compressedToImage(core: CompressedImageCore): Image {
@@ -147,10 +148,8 @@ class UncompressedImageView implements Image {
     this.rawManifest = lazy(async () => {
       const [raw, mediaType, layers] = await Promise.all([this.rawConfigFile(), this.mediaType(), this.layers()]);
       const oci = mediaType === types.OCIManifestSchema1;
-      const layerDescs = await mapLimit(layers, options.jobs ?? DEFAULT_JOBS, async (l) => {
-        const [mt, size, digest] = await Promise.all([l.mediaType(), l.size(), l.digest()]);
-        return { mediaType: mt, size, digest } as Descriptor;
-      }, options.signal ? { signal: options.signal } : {});
+      // A layer that knows its descriptor (urls, annotations of a foreign layer) gives it whole, as in ggcr.
+      const layerDescs = await mapLimit(layers, options.jobs ?? DEFAULT_JOBS, (l) => descriptor(l), options.signal ? { signal: options.signal } : {});
       const m: Manifest = {
         schemaVersion: 2,
         mediaType,

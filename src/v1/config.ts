@@ -10,6 +10,7 @@ import {
   assemble,
   deepFreeze,
   expectHash,
+  markNil,
   expectObject,
   optArray,
   optBoolean,
@@ -156,10 +157,13 @@ export function parseConfigFile(input: Uint8Array | string | object): ConfigFile
       docker_version: optString(o['docker_version'], 'docker_version'),
       history: optArray(o['history'], 'history', parseHistory),
       os: optString(o['os'], 'os') ?? '',
-      rootfs: assemble<RootFS>(rootfs, {
-        type: optString(rootfs['type'], 'rootfs.type') ?? '',
-        diff_ids: optArray(rootfs['diff_ids'], 'rootfs.diff_ids', expectHash) ?? [],
-      }),
+      rootfs: markNil(
+        assemble<RootFS>(rootfs, {
+          type: optString(rootfs['type'], 'rootfs.type') ?? '',
+          diff_ids: optArray(rootfs['diff_ids'], 'rootfs.diff_ids', expectHash) ?? [],
+        }),
+        rootfs['diff_ids'] == null ? ['diff_ids'] : [],
+      ),
       config: parseContainerConfig(o['config'], 'config'),
       'os.version': optString(o['os.version'], 'os.version'),
       variant: optString(o['variant'], 'variant'),

@@ -99,6 +99,20 @@ export function optSet(v: unknown, path: string): Record<string, Record<string, 
   return out;
 }
 
+/**
+ * Marks list fields that were `null` or absent in the JSON read. They read as `[]` (so callers
+ * never meet null), and the Go-compatible serializer writes a still-empty marked list back as
+ * `null`, as Go keeps such a slice nil: parse → serialize then gives the same bytes (and digest).
+ * The mark is an enumerable symbol so that `{ ...obj, other: x }` copies carry it.
+ */
+export const GO_NIL: unique symbol = Symbol.for('containerregistry.gojson.nil') as never;
+
+/** Returns `obj` with `fields` recorded as Go-nil lists (see `GO_NIL`); a no-op for none. */
+export function markNil<T extends object>(obj: T, fields: readonly string[]): T {
+  if (fields.length) (obj as Record<symbol, unknown>)[GO_NIL] = Object.freeze([...fields]);
+  return obj;
+}
+
 /** Copies `raw`, drops keys whose parsed value is undefined, and keeps unknown keys as they were. */
 export function assemble<T>(raw: JsonObject, parsed: Record<string, unknown>): T {
   const out: JsonObject = { ...raw };

@@ -5,7 +5,7 @@
 import type { MediaType } from '../types/index.ts';
 import { BadDocumentError } from '../errors/index.ts';
 import { parseDescriptorValue, type Descriptor } from './descriptor.ts';
-import { assemble, deepFreeze, expectInteger, expectObject, optArray, optString, optStringMap, parseJSON } from './guard.ts';
+import { assemble, deepFreeze, markNil, expectInteger, expectObject, optArray, optString, optStringMap, parseJSON } from './guard.ts';
 
 /** An image manifest (OCI image manifest or Docker schema 2). */
 export interface Manifest {
@@ -42,16 +42,16 @@ export function parseManifest(input: Input): Manifest {
   const o = expectObject(toValue(input, 'manifest'), '');
   if (o['config'] == null) throw new BadDocumentError('required field is missing', 'config');
   return deepFreeze(
-    assemble<Manifest>(o, {
+    markNil(assemble<Manifest>(o, {
       schemaVersion: expectInteger(o['schemaVersion'] ?? 0, 'schemaVersion'),
       mediaType: optString(o['mediaType'], 'mediaType'),
       config: parseDescriptorValue(o['config'], 'config'),
-      // Go leaves a missing list nil; we read it as empty so callers never meet null.
+      // Go leaves a missing list nil; we read it as empty and mark it (GO_NIL) for the serializer.
       layers: optArray(o['layers'], 'layers', parseDescriptorValue) ?? [],
       annotations: optStringMap(o['annotations'], 'annotations'),
       subject: o['subject'] == null ? undefined : parseDescriptorValue(o['subject'], 'subject'),
       artifactType: optString(o['artifactType'], 'artifactType'),
-    }),
+    }), o['layers'] == null ? ['layers'] : []),
   );
 }
 
@@ -59,14 +59,14 @@ export function parseManifest(input: Input): Manifest {
 export function parseIndexManifest(input: Input): IndexManifest {
   const o = expectObject(toValue(input, 'index manifest'), '');
   return deepFreeze(
-    assemble<IndexManifest>(o, {
+    markNil(assemble<IndexManifest>(o, {
       schemaVersion: expectInteger(o['schemaVersion'] ?? 0, 'schemaVersion'),
       mediaType: optString(o['mediaType'], 'mediaType'),
       manifests: optArray(o['manifests'], 'manifests', parseDescriptorValue) ?? [],
       annotations: optStringMap(o['annotations'], 'annotations'),
       subject: o['subject'] == null ? undefined : parseDescriptorValue(o['subject'], 'subject'),
       artifactType: optString(o['artifactType'], 'artifactType'),
-    }),
+    }), o['manifests'] == null ? ['manifests'] : []),
   );
 }
 

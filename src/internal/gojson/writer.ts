@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../../errors/index.ts';
 import { Hash } from '../../v1/hash.ts';
 import { Time } from '../../v1/time.ts';
+import { GO_NIL } from '../../v1/guard.ts';
 import { goString, sortGoKeys } from './go-string.ts';
 import type { GoStruct, GoType } from './go-type.ts';
 
@@ -30,7 +31,10 @@ type Out = string[];
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
-  if (typeof v === 'object') return v.constructor?.name ?? 'object';
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null ? 'object' : (v.constructor?.name ?? 'object');
+  }
   if (typeof v === 'number') return `number ${v}`;
   return typeof v;
 }
@@ -39,15 +43,18 @@ function fail(path: string, want: string, v: unknown): never {
   throw new InvalidArgumentError(`cannot marshal ${path || 'value'}: expected ${want}, got ${describe(v)}`);
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+/** An object whose own properties are its fields or entries (not an array, byte array or Map). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof Map);
 }
+
+const keyPath = (path: string, k: string) => (path ? `${path}[${JSON.stringify(k)}]` : JSON.stringify(k));
 
 function entriesOf(v: unknown, path: string): [string, unknown][] {
   if (v instanceof Map) {
     return [...v.entries()].map(([k, x]) => (typeof k === 'string' ? [k, x] : fail(`${path} key`, 'string', k)));
   }
-  if (!isPlainObject(v)) fail(path, 'object or Map', v);
+  if (!isRecord(v)) fail(path, 'object or Map', v);
   return Object.entries(v).filter(([, x]) => x !== undefined);
 }
 
@@ -71,7 +78,7 @@ function isEmpty(type: GoType, v: unknown): boolean {
     case 'slice':
       return (v as { length?: unknown }).length === 0;
     case 'map':
-      return v instanceof Map ? v.size === 0 : isPlainObject(v) && Object.values(v).every((x) => x === undefined);
+      return v instanceof Map ? v.size === 0 : isRecord(v) && Object.values(v).every((x) => x === undefined);
     default:
       return false;
   }
@@ -137,7 +144,7 @@ function writeValue(out: Out, type: GoType, v: unknown, path: string, keep: bool
       sortGoKeys([...entries.keys()]).forEach((k, i) => {
         if (i > 0) out.push(',');
         out.push(goString(k), ':');
-        writeValue(out, type.elem, entries.get(k), `${path}[${JSON.stringify(k)}]`, keep);
+        writeValue(out, type.elem, entries.get(k), keyPath(path, k), keep);
       });
       out.push('}');
       return;
@@ -153,12 +160,15 @@ function writeValue(out: Out, type: GoType, v: unknown, path: string, keep: bool
 
 function writeStruct(out: Out, type: GoStruct, v: unknown, path: string, keep: boolean): void {
   // An absent struct value is Go's zero struct: every field at its zero value.
-  const o = v == null ? {} : isPlainObject(v) ? v : fail(path, `object (${type.name})`, v);
+  const o = v == null ? {} : isRecord(v) ? v : fail(path, `object (${type.name})`, v);
   const at = (name: string) => (path ? `${path}.${name}` : name);
   out.push('{');
   let first = true;
+  // Lists that were null when parsed and are still empty go back out as null (see GO_NIL).
+  const nil = (o as Record<symbol, unknown>)[GO_NIL] as readonly string[] | undefined;
   for (const f of type.fields) {
-    const x = Object.hasOwn(o, f.name) ? o[f.name] : undefined;
+    let x = Object.hasOwn(o, f.name) ? o[f.name] : undefined;
+    if (nil && Array.isArray(x) && x.length === 0 && nil.includes(f.name)) x = undefined;
     if (f.omitempty && isEmpty(f.type, x)) continue;
     if (!first) out.push(',');
     first = false;
@@ -206,14 +216,14 @@ function writeAny(out: Out, v: unknown, path: string, sortKeys: boolean): void {
   if (typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     return writeAny(out, (v as { toJSON(): unknown }).toJSON(), path, sortKeys);
   }
-  if (!(v instanceof Map) && !isPlainObject(v)) fail(path, 'JSON value', v);
+  if (!(v instanceof Map) && !isRecord(v)) fail(path, 'JSON value', v);
   const entries = new Map(entriesOf(v, path));
   const keys = sortKeys ? sortGoKeys([...entries.keys()]) : [...entries.keys()];
   out.push('{');
   keys.forEach((k, i) => {
     if (i > 0) out.push(',');
     out.push(goString(k), ':');
-    writeAny(out, entries.get(k), `${path}[${JSON.stringify(k)}]`, sortKeys);
+    writeAny(out, entries.get(k), keyPath(path, k), sortKeys);
   });
   out.push('}');
 }

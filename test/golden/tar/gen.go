@@ -1,6 +1,12 @@
 // Command gen writes the golden tar files that src/internal/tar/golden.test.ts compares our tar
-// writer against: for every case in cases.json, the bytes Go's archive/tar writes for those
-// headers. It uses only Go's standard library. CI does not run it; the .tar files are committed.
+// reader and writer against. It uses only Go's standard library. CI does not run it; the .tar
+// files are committed.
+//
+//   - for every case in cases.json, <file>.tar: the bytes Go's archive/tar writes for those headers;
+//   - for every foreign/<name>.tar (made by GNU tar and tar-stream, see foreign/make-inputs.sh),
+//     foreign/<name>.go-rewrite.tar: each header Go's reader returns, written back by Go's writer
+//     (what ggcr's mutate.Extract does), and foreign/<name>.go-time.tar: the same with every
+//     timestamp set as ggcr's mutate.Time sets it.
 //
 // Regenerate from this directory with:
 //
@@ -15,8 +21,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -151,4 +160,66 @@ func main() {
 		}
 	}
 	fmt.Printf("wrote %d golden files\n", len(cases))
+
+	inputs, err := filepath.Glob("foreign/*.tar")
+	if err != nil {
+		panic(err)
+	}
+	for _, in := range inputs {
+		if strings.Contains(in, ".go-") {
+			continue
+		}
+		base := strings.TrimSuffix(in, ".tar")
+		for suffix, setTime := range map[string]bool{".go-rewrite.tar": false, ".go-time.tar": true} {
+			b, err := rewrite(in, setTime)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", in, err))
+			}
+			if err := os.WriteFile(base+suffix, b, 0o644); err != nil {
+				panic(err)
+			}
+		}
+	}
+	fmt.Printf("rewrote %d foreign archives\n", len(inputs))
+}
+
+// mutateTime is the time the .go-time.tar files set, as mutate.Time(img, mutateTime) would.
+var mutateTime = time.Unix(1600000000, 0)
+
+// rewrite reads an archive with Go's reader and writes every entry back with Go's writer.
+func rewrite(path string, setTime bool) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	tr := tar.NewReader(f)
+	tw := tar.NewWriter(&buf)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if setTime {
+			h.ModTime = mutateTime
+			if h.Format == tar.FormatPAX || h.Format == tar.FormatGNU {
+				h.AccessTime = mutateTime
+				h.ChangeTime = mutateTime
+			}
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			return nil, fmt.Errorf("%q: %w", h.Name, err)
+		}
+		if _, err := io.Copy(tw, tr); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
