@@ -20,7 +20,8 @@ export async function checkTarEntries(tar: Readable, report: (message: string) =
       if (seen.has(key)) report(`duplicate path in layer tar: ${JSON.stringify(header.name)}`);
       seen.add(key);
     }
-    body.resume();
+    // Drain before asking for the next entry: the reader hands out one body at a time.
+    for await (const _ of body) signal?.throwIfAborted();
   }
   // Bytes after the end-of-archive blocks still count towards the diffID.
   if (!tar.readableEnded && !tar.destroyed) {
