@@ -35,6 +35,11 @@ export function isZeroBlock(block: Buffer): boolean {
   return true;
 }
 
+function isAsciiBlock(block: Buffer): boolean {
+  for (let i = 0; i < block.length; i++) if ((block[i] ?? 0) >= 0x80) return false;
+  return true;
+}
+
 /** The format family a block claims, after its checksum is verified; 0 for a bad checksum. */
 function blockFormat(block: Buffer): number {
   const stored = getOctal(block, FIELDS.checksum);
@@ -94,7 +99,7 @@ export function decodeHeader(block: Buffer, where: string): RawHeader {
     // Go calls a block USTAR only if it is strictly so: all ASCII, numbers NUL-terminated.
     const numbersEndInNul = [FIELDS.size, FIELDS.mode, FIELDS.uid, FIELDS.gid, FIELDS.mtime, FIELDS.devmajor, FIELDS.devminor]
       .every(([offset, width]) => block[offset + width - 1] === 0);
-    if (block.some((c) => c >= 0x80) || !numbersEndInNul) h.format = 0;
+    if (!numbersEndInNul || !isAsciiBlock(block)) h.format = 0;
   } else if (family === STAR) {
     prefix = getString(block, FIELDS.starPrefix);
     h.atime = number(FIELDS.starAtime, 'atime');

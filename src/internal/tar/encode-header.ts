@@ -11,14 +11,23 @@ import {
   putChecksum,
   putNumeric,
   putOctal,
-  putString,
+  putText,
   type Field,
 } from './fields.ts';
 import { chooseFormats, type HeaderFields } from './format-choice.ts';
 import { formatBit, GNU, PAX, USTAR } from './format-set.ts';
 import { joinPath, splitPath } from './go-path.ts';
 import { typeflagOf, type TarHeader } from './header.ts';
-import { formatPaxRecord, millisToTarTime, parsePaxTime, tarTimeToMillis, PAX_MTIME, type TarTime } from './pax.ts';
+import {
+  formatPaxRecord,
+  millisToTarTime,
+  parsePaxTime,
+  tarTimeToMillis,
+  PAX_ATIME,
+  PAX_CTIME,
+  PAX_MTIME,
+  type TarTime,
+} from './pax.ts';
 import { splitUstarPath, toAscii } from './ustar-strings.ts';
 
 /** The largest PAX or long-name record body Go writes or reads (1 MiB). */
@@ -68,8 +77,8 @@ function headerFields(header: TarHeader): HeaderFields {
     devmajor: int(header.devmajor, 'devmajor'),
     devminor: int(header.devminor, 'devminor'),
     mtime: exactTime(header.mtime, pax[PAX_MTIME], 'mtime', fail),
-    atime: exactTime(header.atime, pax['atime'], 'atime', fail),
-    ctime: exactTime(header.ctime, pax['ctime'], 'ctime', fail),
+    atime: exactTime(header.atime, pax[PAX_ATIME], 'atime', fail),
+    ctime: exactTime(header.ctime, pax[PAX_CTIME], 'ctime', fail),
     pax,
     format,
   };
@@ -113,8 +122,8 @@ function exactTime(
 type PutString = (block: Buffer, field: Field, s: string) => void;
 type PutNumber = (block: Buffer, field: Field, n: number) => void;
 
-const rawString: PutString = (block, field, s) => void putString(block, field, Buffer.from(s));
-const asciiString: PutString = (block, field, s) => void putString(block, field, Buffer.from(toAscii(s), 'latin1'));
+const rawString: PutString = (block, field, s) => void putText(block, field, s);
+const asciiString: PutString = (block, field, s) => void putText(block, field, toAscii(s));
 const octal: PutNumber = (block, field, n) => void putOctal(block, field, n);
 const numeric: PutNumber = (block, field, n) => void putNumeric(block, field, n);
 

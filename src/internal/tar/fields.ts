@@ -56,25 +56,44 @@ export function putString(block: Buffer, [offset, width]: Field, bytes: Buffer):
   return false;
 }
 
+/** 8 ** (width - 1) for the field widths tar uses, computed once. */
+const octalLimits = Array.from({ length: 22 }, (_, width) => 8 ** Math.max(width - 1, 0));
+
+/** 2 ** ((width - 1) * 8) for widths up to 8, computed once. */
+const base256Limits = Array.from({ length: 9 }, (_, width) => 2 ** (Math.max(width - 1, 0) * 8));
+
 /** True when `x` fits the field as zero-padded octal with a NUL terminator. */
 export function fitsInOctal(width: number, x: number): boolean {
-  return x >= 0 && (width >= 22 || x < 8 ** (width - 1));
+  return x >= 0 && (width >= 22 || x < (octalLimits[width] ?? 0));
 }
 
 /** True when `x` fits the field in GNU base-256 (two's complement, top bit set). */
 export function fitsInBase256(width: number, x: number): boolean {
   if (width >= 9) return true;
-  const limit = 2 ** ((width - 1) * 8);
+  const limit = base256Limits[width] ?? 0;
   return x >= -limit && x < limit;
 }
 
 /** Writes zero-padded octal and a NUL; a value that does not fit is written as 0 and false returned. */
 export function putOctal(block: Buffer, field: Field, x: number): boolean {
-  const fits = fitsInOctal(field[1], x);
+  const [offset, width] = field;
+  const fits = fitsInOctal(width, x);
   const digits = (fits ? x : 0).toString(8);
-  const padded = digits.padStart(field[1] - 1, '0');
-  putString(block, field, Buffer.from(padded, 'latin1'));
+  // fitsInOctal leaves room for the NUL, so the digits never need cutting.
+  const pad = width - 1 - digits.length;
+  block.fill(0x30, offset, offset + pad);
+  block.write(digits, offset + pad, 'latin1');
+  block[offset + width - 1] = 0;
   return fits;
+}
+
+/** putString for a JavaScript string, encoded as UTF-8; writes in place when it fits. */
+export function putText(block: Buffer, field: Field, text: string): boolean {
+  const length = Buffer.byteLength(text);
+  if (length > field[1]) return putString(block, field, Buffer.from(text));
+  block.write(text, field[0], length, 'utf8');
+  if (length < field[1]) block[field[0] + length] = 0;
+  return true;
 }
 
 /** Writes octal when it fits, else GNU base-256; as a last resort 0 (and returns false). */
@@ -144,14 +163,15 @@ export function getOctal(block: Buffer, [offset, width]: Field): number {
  * tar summed signed ones, so readers accept either.
  */
 export function checksums(block: Buffer): { unsigned: number; signed: number } {
-  let unsigned = 0;
-  let signed = 0;
+  let unsigned = 8 * 0x20;
+  let high = 0; // bytes ≥ 0x80, each 256 less when summed as signed
   for (let i = 0; i < BLOCK_SIZE; i++) {
-    const c = i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
+    if (i === 148) i = 156;
+    const c = block[i] as number;
     unsigned += c;
-    signed += c >= 0x80 ? c - 0x100 : c;
+    high += c >> 7;
   }
-  return { unsigned, signed };
+  return { unsigned, signed: unsigned - 256 * high };
 }
 
 /** Fills in the checksum as Go does: six octal digits, NUL, space. */

@@ -1,15 +1,17 @@
 /**
- * @module Byte-for-byte comparison of our tar writer with Go's archive/tar: the archives in
- * test/golden/tar were written by Go (gen.go) from the headers in cases.json.
+ * @module Byte-for-byte comparison with Go's archive/tar: the archives in test/golden/tar were
+ * written by Go (gen.go) from the headers in cases.json, and those in test/golden/tar/foreign are
+ * archives from GNU tar and tar-stream that Go read and wrote back (as ggcr's mutate does).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { encodeHeader } from './encode-header.ts';
 import { typeOfTypeflag, type TarFormat, type TarHeader } from './header.ts';
 import { formatPaxTime, type TarTime } from './pax.ts';
+import { readTar } from './reader.ts';
 import { createTarStream, type TarEntry } from './writer.ts';
 
 interface GoldenEntry {
@@ -122,5 +124,42 @@ for (const golden of cases) {
     });
     const actual = Buffer.concat(await createTarStream(entries).toArray());
     assertSameBytes(actual, expected, golden.file);
+  });
+}
+
+/** Reads an archive with our reader and writes it back with our writer, as mutate.Extract and mutate.Time do. */
+async function rewrite(path: string, setTime: Date | undefined): Promise<Buffer> {
+  const entries: TarEntry[] = [];
+  for await (const { header, body } of readTar(createReadStream(path))) {
+    if (setTime) {
+      header.mtime = setTime;
+      if (header.format === 'pax' || header.format === 'gnu') {
+        header.atime = setTime;
+        header.ctime = setTime;
+      }
+    }
+    entries.push({ header, body: Buffer.concat(await body.toArray()) });
+  }
+  return Buffer.concat(await createTarStream(entries).toArray());
+}
+
+const foreign = join(dir, 'foreign');
+const inputs = readdirSync(foreign).filter((f) => f.endsWith('.tar') && !f.includes('.go-'));
+
+test('the foreign archives include every GNU tar format and tar-stream', () => {
+  for (const want of ['gnu-gnu.tar', 'gnu-posix.tar', 'gnu-ustar.tar', 'gnu-v7.tar', 'tar-stream.tar']) {
+    assert.ok(inputs.includes(want), want);
+  }
+});
+
+for (const input of inputs) {
+  const base = input.slice(0, -'.tar'.length);
+  test(`reads ${input} and writes it back as Go does`, async () => {
+    const expected = readFileSync(join(foreign, `${base}.go-rewrite.tar`));
+    assertSameBytes(await rewrite(join(foreign, input), undefined), expected, `${base} rewritten`);
+  });
+  test(`reads ${input} and writes it back with new times as Go's mutate.Time does`, async () => {
+    const expected = readFileSync(join(foreign, `${base}.go-time.tar`));
+    assertSameBytes(await rewrite(join(foreign, input), new Date(1600000000 * 1000)), expected, `${base} retimed`);
   });
 }
