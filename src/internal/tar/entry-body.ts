@@ -40,6 +40,9 @@ export class EntryBody {
   }
 
   #onRead(): void {
+    // Once finish() owns the cursor, a flowing body must not start pulling again: two consumers
+    // of one source would each take bytes the other counted on.
+    if (this.#abandoned) return;
     this.#wanted = true;
     this.#pumping ??= this.#pump().finally(() => {
       this.#pumping = undefined;
@@ -48,7 +51,7 @@ export class EntryBody {
 
   async #pump(): Promise<void> {
     try {
-      while (this.#wanted && this.#remaining > 0) {
+      while (this.#wanted && this.#remaining > 0 && !this.#abandoned) {
         if (this.#source.buffered === 0) {
           if (!(await this.#source.fill())) throw this.#truncated();
           if (this.#abandoned) return;
@@ -80,7 +83,7 @@ export class EntryBody {
    */
   async finish(): Promise<void> {
     this.#abandoned = true;
-    await this.#pumping;
+    while (this.#pumping) await this.#pumping;
     if (this.#failure !== undefined) throw this.#failure;
     if (this.#remaining > 0) {
       const left = this.#remaining;

@@ -378,3 +378,25 @@ describe('readTar with hostile entries', () => {
     assert.deepEqual(got.map((e) => e.header.name), ['ok/a', './a/../b']);
   });
 });
+
+test('a body left flowing (resume()) while the loop moves on does not race the reader into a false truncation', async () => {
+  const { Transform, pipeline: connect } = await import('node:stream');
+  const chunks: Buffer[] = [];
+  const big = Buffer.alloc(300_000, 3);
+  for await (const c of createTarStream([
+    { header: { name: 'big', type: 'file', size: big.length }, body: big },
+    { header: { name: 'after', type: 'file', size: 5 }, body: Buffer.from('after') },
+  ])) chunks.push(c as Buffer);
+  const archive = Buffer.concat(chunks);
+  // 128 KiB chunks through a Transform: the timing in which a resumed body used to start pulling
+  // again while the reader skipped it, so both consumed the same bytes.
+  const parts: Buffer[] = [];
+  for (let i = 0; i < archive.length; i += 131_072) parts.push(archive.subarray(i, i + 131_072));
+  const source = connect(Readable.from(parts), new Transform({ transform: (c, _e, cb) => cb(null, c) }), () => {});
+  const names: string[] = [];
+  for await (const { header, body } of readTar(source)) {
+    names.push(header.name);
+    body.resume();
+  }
+  assert.deepEqual(names, ['big', 'after']);
+});
