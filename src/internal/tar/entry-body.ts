@@ -18,6 +18,7 @@ export class EntryBody {
   #remaining: number;
   #wanted = false;
   #pumping: Promise<void> | undefined;
+  #running = false;
   #abandoned = false;
   #failure: unknown;
 
@@ -44,27 +45,31 @@ export class EntryBody {
     // of one source would each take bytes the other counted on.
     if (this.#abandoned) return;
     this.#wanted = true;
-    this.#pumping ??= this.#pump().finally(() => {
-      this.#pumping = undefined;
-    });
+    if (!this.#running) this.#pumping = this.#pump();
   }
 
   async #pump(): Promise<void> {
+    // `#running` is set and cleared synchronously, so a read request that arrives while a pump is
+    // finishing is never lost (a promise-valued flag cleared in .finally() would be a tick late).
+    this.#running = true;
     try {
       while (this.#wanted && this.#remaining > 0 && !this.#abandoned) {
         if (this.#source.buffered === 0) {
           if (!(await this.#source.fill())) throw this.#truncated();
-          if (this.#abandoned) return;
           continue;
         }
         const chunk = this.#source.take(this.#remaining);
         this.#remaining -= chunk.length;
-        this.#wanted = this.stream.push(chunk);
+        // push() may call _read synchronously, which sets #wanted again.
+        this.#wanted = false;
+        if (this.stream.push(chunk)) this.#wanted = true;
       }
       if (this.#remaining === 0 && !this.#abandoned) this.stream.push(null);
     } catch (err) {
       this.#failure = err;
       this.stream.destroy(err as Error);
+    } finally {
+      this.#running = false;
     }
   }
 
@@ -83,7 +88,7 @@ export class EntryBody {
    */
   async finish(): Promise<void> {
     this.#abandoned = true;
-    while (this.#pumping) await this.#pumping;
+    while (this.#running) await this.#pumping;
     if (this.#failure !== undefined) throw this.#failure;
     if (this.#remaining > 0) {
       const left = this.#remaining;
