@@ -6,27 +6,21 @@ import { BadNameError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { checkDigest, checkTag, rejectUrlScheme, requireString } from './check.ts';
 import { resolveOptions, type NameOptions } from './options.ts';
-import type { Registry } from './registry.ts';
 import { repositoryFrom, type Repository } from './repository.ts';
-import type { Scheme } from './scheme.ts';
+import { InRepository } from './in-repository.ts';
 import { splitTag } from './tag.ts';
 
 /** An immutable digest reference. */
-export class Digest {
+export class Digest extends InRepository {
   /** Tells a `Digest` from a `Tag` in a `Reference`. */
   readonly kind = 'digest';
-  readonly repository: Repository;
-  readonly #digest: string;
-  readonly #original: string;
 
   /**
    * Builds a digest reference without validating it; use `Digest.parse` (or `newDigest`) for
    * text from outside. `original` is what `toString()` returns; it defaults to the full name.
    */
   constructor(repository: Repository, digest: string, original?: string) {
-    this.repository = repository;
-    this.#digest = digest;
-    this.#original = original ?? `${repository.name()}@${digest}`;
+    super(repository, digest, '@', original);
     Object.freeze(this);
   }
 
@@ -40,24 +34,9 @@ export class Digest {
     return newDigest(name, options);
   }
 
-  /** The repository's registry. */
-  get registry(): Registry {
-    return this.repository.registry;
-  }
-
-  /** The repository this digest is in (ggcr's `Context`). */
-  context(): Repository {
-    return this.repository;
-  }
-
-  /** The digest, `algorithm:hex` (ggcr's `Identifier`). */
-  identifier(): string {
-    return this.#digest;
-  }
-
   /** The digest, `algorithm:hex` (ggcr's `DigestStr`). */
   digestStr(): string {
-    return this.#digest;
+    return this.identifier();
   }
 
   /**
@@ -65,43 +44,7 @@ export class Digest {
    * `repository.digest(id)` from a bad id throws `BadHashError` here.
    */
   hash(): Hash {
-    return Hash.parse(this.#digest);
-  }
-
-  registryStr(): string {
-    return this.repository.registryStr();
-  }
-
-  repositoryStr(): string {
-    return this.repository.repositoryStr();
-  }
-
-  scheme(): Scheme {
-    return this.repository.scheme();
-  }
-
-  /** The fully qualified name, `registry/path@digest` (any tag written in the input is dropped). */
-  name(): string {
-    return `${this.repository.name()}@${this.#digest}`;
-  }
-
-  /** The name as it was written, as ggcr's `String()`; `name()` is the full form. */
-  toString(): string {
-    return this.#original;
-  }
-
-  /** Serialised as its string form, as ggcr marshals names. */
-  toJSON(): string {
-    return this.#original;
-  }
-
-  /** The token scope for `action` on the repository. */
-  scope(action: string): string {
-    return this.repository.scope(action);
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Digest(${this.name()})`;
+    return Hash.parse(this.identifier());
   }
 }
 

@@ -5,26 +5,20 @@
 import { BadNameError } from '../errors/index.ts';
 import { badName, checkTag, rejectUrlScheme, requireString } from './check.ts';
 import { resolveOptions, type NameOptions } from './options.ts';
-import type { Registry } from './registry.ts';
 import { repositoryFrom, type Repository } from './repository.ts';
-import type { Scheme } from './scheme.ts';
+import { InRepository } from './in-repository.ts';
 
 /** An immutable tag reference. */
-export class Tag {
+export class Tag extends InRepository {
   /** Tells a `Tag` from a `Digest` in a `Reference`. */
   readonly kind = 'tag';
-  readonly repository: Repository;
-  readonly #tag: string;
-  readonly #original: string;
 
   /**
    * Builds a tag without validating it; use `Tag.parse` (or `newTag`) for text from outside.
    * `original` is what `toString()` returns; it defaults to the fully qualified name.
    */
   constructor(repository: Repository, tag: string, original?: string) {
-    this.repository = repository;
-    this.#tag = tag;
-    this.#original = original ?? `${repository.name()}:${tag}`;
+    super(repository, tag, ':', original);
     Object.freeze(this);
   }
 
@@ -38,60 +32,9 @@ export class Tag {
     return newTag(name, options);
   }
 
-  /** The repository's registry. */
-  get registry(): Registry {
-    return this.repository.registry;
-  }
-
-  /** The repository this tag is in (ggcr's `Context`). */
-  context(): Repository {
-    return this.repository;
-  }
-
-  /** The tag (ggcr's `Identifier`). */
-  identifier(): string {
-    return this.#tag;
-  }
-
   /** The tag, with the default filled in when none was written (ggcr's `TagStr`). */
   tagStr(): string {
-    return this.#tag;
-  }
-
-  registryStr(): string {
-    return this.repository.registryStr();
-  }
-
-  repositoryStr(): string {
-    return this.repository.repositoryStr();
-  }
-
-  scheme(): Scheme {
-    return this.repository.scheme();
-  }
-
-  /** The fully qualified name, `registry/path:tag`. */
-  name(): string {
-    return `${this.repository.name()}:${this.#tag}`;
-  }
-
-  /** The name as it was written (`ubuntu`), as ggcr's `String()`; `name()` is the full form. */
-  toString(): string {
-    return this.#original;
-  }
-
-  /** Serialised as its string form, as ggcr marshals names. */
-  toJSON(): string {
-    return this.#original;
-  }
-
-  /** The token scope for `action` on the repository. */
-  scope(action: string): string {
-    return this.repository.scope(action);
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Tag(${this.name()})`;
+    return this.identifier();
   }
 }
 
