@@ -128,6 +128,7 @@ export function uncompressedToImage(core: UncompressedImageCore, options: Uncomp
 
 class UncompressedImageView implements Image {
   readonly #core: UncompressedImageCore;
+  readonly #options: UncompressedImageOptions;
   readonly rawConfigFile: () => Promise<Buffer>;
   readonly configFile: () => Promise<ConfigFile>;
   readonly layers: () => Promise<readonly Layer[]>;
@@ -137,6 +138,7 @@ class UncompressedImageView implements Image {
 
   constructor(core: UncompressedImageCore, options: UncompressedImageOptions) {
     this.#core = core;
+    this.#options = options;
     this.rawConfigFile = lazy(() => core.rawConfigFile());
     this.configFile = lazy(async () => parseConfigFile(await this.rawConfigFile()));
     this.layers = lazy(async () => {
@@ -172,7 +174,11 @@ class UncompressedImageView implements Image {
     return Hash.of(await this.rawConfigFile());
   }
   async layerByDiffID(h: Hash): Promise<Layer> {
-    return uncompressedToLayer(await this.#core.layerByDiffID(h));
+    // The same view as layers() gives: same options, so the same digest, and compressed once.
+    const cf = await this.configFile();
+    const i = cf.rootfs.diff_ids.findIndex((d) => d.equals(h));
+    if (i >= 0) return (await this.layers())[i]!;
+    return uncompressedToLayer(await this.#core.layerByDiffID(h), this.#options);
   }
   async layerByDigest(h: Hash): Promise<Layer> {
     if (h.equals(await this.configName())) return configLayer(this);

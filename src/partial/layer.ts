@@ -126,9 +126,11 @@ class UncompressedLayerView implements Layer {
   }
   async compressed(options?: StreamOptions): Promise<Readable> {
     const c = await this.#compression();
+    // The codec first: if it cannot be made (a bad level, zstd without its native codec), no
+    // source has been opened to leak.
+    const codec = c === 'none' ? undefined : compressStream(c, { level: this.#options.level ?? 1 });
     const src = await this.#core.uncompressed(options);
-    if (c === 'none') return src;
-    return pipe(src, await compressStream(c, { level: this.#options.level ?? 1 }));
+    return codec ? pipe(src, codec) : src;
   }
   descriptor(): Promise<Descriptor> {
     return this.#core.descriptor ? this.#core.descriptor() : describe(this);

@@ -115,3 +115,33 @@ test('findImages and findManifests walk an index by matcher', async () => {
   assert.equal((await imgs[2]!.configFile()).architecture, 's390x');
   assert.equal((await partial.findIndexes(idx, () => true)).length, 0);
 });
+
+test('layerByDiffID of an uncompressed image keeps its options (same digest as the manifest)', async () => {
+  for (const options of [{ level: 9 }, { compression: 'zstd' as const }]) {
+    const src = random.image(3000, 1, { seed: 'opts' });
+    const img = partial.uncompressedToImage(
+      { rawConfigFile: () => src.rawConfigFile(), mediaType: async () => types.DockerManifestSchema2, layerByDiffID: async (h) => src.layerByDiffID(h) as never },
+      options,
+    );
+    const [diffID] = (await img.configFile()).rootfs.diff_ids;
+    const want = (await img.manifest()).layers[0]!.digest;
+    assert.ok((await (await img.layerByDiffID(diffID!)).digest()).equals(want), JSON.stringify(options));
+  }
+});
+
+test('a compressor that cannot be made opens no source', async () => {
+  let opened = 0;
+  const l = partial.uncompressedToLayer(
+    {
+      diffID: async () => Hash.of(''),
+      uncompressed: async () => {
+        opened++;
+        return Readable.from([Buffer.alloc(10)]);
+      },
+      mediaType: async () => types.DockerLayer,
+    },
+    { level: 30 },
+  );
+  await assert.rejects(l.compressed(), /level/);
+  assert.equal(opened, 0);
+});

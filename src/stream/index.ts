@@ -74,10 +74,12 @@ export class StreamLayer implements Layer {
   }
 
   async compressed(options?: StreamOptions): Promise<Readable> {
+    // The codec first: if it cannot be made, the layer is not consumed and can still be read.
+    const codec = compressStream(this.#compression, { level: this.#level });
     this.#take('compressed()');
     this.#diffID = new Meter();
     this.#digest = new Meter();
-    const out = pipe(this.#source, this.#diffID, compressStream(this.#compression, { level: this.#level }), this.#digest);
+    const out = pipe(this.#source, this.#diffID, codec, this.#digest);
     return withSignal(out, options?.signal);
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable, type Transform } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as tick } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
@@ -11,7 +11,7 @@ import { zstdBackend } from './zstd.ts';
 
 const data = Buffer.from('layer contents '.repeat(10_000));
 
-async function through(input: Buffer, stage: Transform): Promise<Buffer> {
+async function through(input: Buffer, stage: Duplex): Promise<Buffer> {
   const out: Buffer[] = [];
   await pipeline(Readable.from([input], { objectMode: false }), stage, async (s: AsyncIterable<Buffer>) => {
     for await (const c of s) out.push(c);

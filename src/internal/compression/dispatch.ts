@@ -1,7 +1,7 @@
 /**
  * @module Choosing a codec by name, and decompressing whatever a stream turns out to hold.
  */
-import { PassThrough, pipeline, type Readable, type Transform } from 'node:stream';
+import { PassThrough, pipeline, type Duplex, type Readable, type Transform } from 'node:stream';
 import type { Compression } from './detect.ts';
 import { gunzipStream, gzipStream, type DecompressOptions } from './gzip.ts';
 import { peekCompression } from './peek.ts';
@@ -36,7 +36,7 @@ export function compressStream(compression: Compression, options: CompressOption
  * @example
  * await pipeline(blob, decompressStream('zstd', { what: `layer ${digest}` }), sink);
  */
-export function decompressStream(compression: Compression, options: DecompressOptions = {}): Transform {
+export function decompressStream(compression: Compression, options: DecompressOptions = {}): Duplex {
   switch (compression) {
     case 'gzip':
       return gunzipStream(options);

@@ -38,8 +38,10 @@ export function gzipStream(options: GzipOptions = {}): Transform {
 
 /**
  * A Transform that gunzips what is written to it. Concatenated gzip members are decoded as one
- * stream (as Go's `gzip.Reader`); corrupt, truncated or empty input, or bytes after the last
- * member, fail with `CompressionError` (`ERR_COMPRESSION`).
+ * stream (as Go's `gzip.Reader`); corrupt, truncated or empty input, or non-zero bytes after the
+ * last member, fail with `CompressionError` (`ERR_COMPRESSION`). Zero padding after the last
+ * member is accepted (node:zlib skips it, as GNU gzip does; Go's reader refuses it): the layer's
+ * digest still covers those bytes, so nothing unverified gets through.
  *
  * @example
  * await pipeline(blob, gunzipStream({ what: `layer ${digest}` }), tarParser);

@@ -94,3 +94,24 @@ test('an abort while waiting for the first bytes rejects with the reason', async
   await assert.rejects(pending, /stop peeking/);
   assert.equal(stalled.destroyed, true);
 });
+
+test('destroying the returned stream releases a stalled source and still closes', async () => {
+  const { PassThrough } = await import('node:stream');
+  const { finished } = await import('node:stream/promises');
+  const { autoDecompress } = await import('./dispatch.ts');
+  for (const first of [Buffer.alloc(1000, 1), gzipSync(Buffer.alloc(1 << 20)).subarray(0, 1000)]) {
+    const src = new PassThrough();
+    src.write(first); // and then the server stalls
+    const out = await autoDecompress(src);
+    out.on('error', () => {});
+    out.resume();
+    await new Promise((r) => setTimeout(r, 20));
+    out.destroy();
+    const outcome = await Promise.race([
+      finished(out).then(() => 'finished', (e: { code?: string }) => e.code),
+      new Promise((r) => setTimeout(() => r('hang'), 2000)),
+    ]);
+    assert.equal(outcome, 'ERR_STREAM_PREMATURE_CLOSE');
+    assert.equal(src.destroyed, true, 'the source was released');
+  }
+});

@@ -70,9 +70,12 @@ export async function peekCompression(stream: Readable, options: PeekOptions = {
   }
   const replayed = Readable.from(replay(), { objectMode: false });
   // Readable.from ends the generator only once its pending `next()` settles, which a stalled
-  // source may never do; destroying the source directly releases it (a no-op once it has ended).
-  replayed.once('close', () => {
+  // source may never do (and 'close' waits for that too). So destroying the replay destroys the
+  // source first, which settles the pending read; a no-op once the source has ended.
+  const destroyReplay = replayed._destroy.bind(replayed);
+  replayed._destroy = (err, cb) => {
     if (!stream.destroyed) stream.destroy();
-  });
+    destroyReplay(err, cb);
+  };
   return { compression: detectCompression(first), stream: replayed };
 }

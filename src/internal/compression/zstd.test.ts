@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import { Readable, type Transform } from 'node:stream';
+import { Readable, type Duplex, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { CompressionError, InvalidArgumentError } from '../../errors/index.ts';
@@ -25,7 +25,7 @@ function source(data: Buffer): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-async function through(data: Buffer, stage: Transform): Promise<Buffer> {
+async function through(data: Buffer, stage: Duplex): Promise<Buffer> {
   const out: Buffer[] = [];
   await pipeline(source(data), stage, async (s: AsyncIterable<Buffer>) => {
     for await (const c of s) out.push(c);

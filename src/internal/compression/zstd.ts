@@ -12,8 +12,8 @@
  * none, means "native if it loads". The variable is read once, on first use.
  */
 import { createRequire } from 'node:module';
-import { Transform, type TransformCallback } from 'node:stream';
-import type { Decompress as FzstdDecompress, ZstdStreamHandler } from 'fzstd';
+import type { Duplex, Transform } from 'node:stream';
+import { SteppedDecompressor, jsStepDecoder, nativeStepDecoder, type ZstdDCtx } from './zstd-decompress.ts';
 import { InvalidArgumentError, ZstdUnavailableError } from '../../errors/index.ts';
 import { codecError, mapCallbackErrors } from './codec-errors.ts';
 import { DEFAULT_ZSTD_LEVEL, ZSTD_BACKEND_ENV } from './defaults.ts';
@@ -99,69 +99,20 @@ export function zstdCompressStream(options: ZstdOptions = {}): Transform {
  * @example
  * await pipeline(blob, zstdDecompressStream({ what: `layer ${digest}` }), tarParser);
  */
-export function zstdDecompressStream(options: DecompressOptions = {}): Transform {
+export function zstdDecompressStream(options: DecompressOptions = {}): Duplex {
   const b = loadBackend();
   const toError = (err: unknown) => codecError('zstd', 'decompress', options.what, err);
-  return b.kind === 'native' ? nativeDecompressor(b.zstd, toError) : new JsZstdDecompressor(toError);
+  return b.kind === 'native' ? nativeDecompressor(b.zstd, toError) : jsDecompressor(toError);
 }
 
 const emptyInput = () => new Error('unexpected end of input: no zstd frame');
 
-function nativeDecompressor(zstd: ZstdNapi, toError: (err: unknown) => Error): Transform {
-  const stream = new zstd.DecompressStream();
-  mapCallbackErrors(stream, toError);
-  // zstd-napi treats a zero-length write as the start of a frame and then reports truncation;
-  // skipping those keeps it in step with fzstd, and noting real input lets empty input fail.
-  const transform = stream._transform.bind(stream);
-  const flush = stream._flush.bind(stream);
-  let sawInput = false;
-  stream._transform = (chunk: Buffer, encoding, done) => {
-    if (chunk.length === 0) return done();
-    sawInput = true;
-    transform(chunk, encoding, done);
-  };
-  stream._flush = (done) => (sawInput ? flush(done) : done(toError(emptyInput())));
-  return stream;
+function nativeDecompressor(zstd: ZstdNapi, toError: (err: unknown) => Error): Duplex {
+  const binding = requireCjs('zstd-napi/binding') as { DCtx: new () => ZstdDCtx; dStreamOutSize(): number };
+  return new SteppedDecompressor(nativeStepDecoder(new binding.DCtx(), binding.dStreamOutSize()), toError, emptyInput);
 }
 
-/**
- * fzstd's push API inside a Transform. Backpressure comes from Transform itself: the next chunk
- * is not taken until the readable side has room, so at most one input chunk's output is queued.
- */
-class JsZstdDecompressor extends Transform {
-  readonly #toError: (err: unknown) => Error;
-  readonly #decoder: FzstdDecompress;
-  #sawInput = false;
-
-  constructor(toError: (err: unknown) => Error) {
-    super();
-    this.#toError = toError;
-    const { Decompress } = requireCjs('fzstd') as typeof import('fzstd');
-    // fzstd hands out freshly allocated blocks, so they can be wrapped as Buffers without a copy.
-    const ondata: ZstdStreamHandler = (data) => {
-      if (data.length > 0) this.push(Buffer.from(data.buffer, data.byteOffset, data.length));
-    };
-    this.#decoder = new Decompress(ondata);
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (chunk.length === 0) return done();
-    this.#sawInput = true;
-    try {
-      this.#decoder.push(chunk);
-    } catch (err) {
-      return done(this.#toError(err));
-    }
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (!this.#sawInput) return done(this.#toError(emptyInput()));
-    try {
-      this.#decoder.push(new Uint8Array(0), true);
-    } catch (err) {
-      return done(this.#toError(err));
-    }
-    done();
-  }
+function jsDecompressor(toError: (err: unknown) => Error): Duplex {
+  const { Decompress } = requireCjs('fzstd') as typeof import('fzstd');
+  return new SteppedDecompressor(jsStepDecoder(Decompress), toError, emptyInput);
 }

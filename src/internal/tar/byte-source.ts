@@ -53,8 +53,17 @@ export class ByteSource {
 
   /** Exactly `n` bytes, or fewer when the stream ends first. */
   async read(n: number): Promise<Buffer> {
-    while (this.buffered < n && (await this.fill()));
-    return this.take(n);
+    if (this.buffered >= n) return this.take(n);
+    // Gather whole chunks and join once: growing the buffer chunk by chunk is quadratic for a
+    // large PAX record arriving in small pieces.
+    const parts: Buffer[] = [this.take(this.buffered)];
+    let have = parts[0]!.length;
+    while (have < n && (await this.fill())) {
+      const part = this.take(n - have);
+      parts.push(part);
+      have += part.length;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, have);
   }
 
   /** Skips `n` bytes (Infinity: to the end); returns how many there were. */

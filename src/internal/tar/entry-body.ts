@@ -67,7 +67,9 @@ export class EntryBody {
       if (this.#remaining === 0 && !this.#abandoned) this.stream.push(null);
     } catch (err) {
       this.#failure = err;
-      this.stream.destroy(err as Error);
+      // Once the caller has moved on, finish() reports the failure through the iterator; an
+      // 'error' on a body nobody listens to any more would only crash the process.
+      this.stream.destroy(this.#abandoned ? undefined : (err as Error));
     } finally {
       this.#running = false;
     }

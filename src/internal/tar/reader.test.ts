@@ -421,3 +421,36 @@ test('bodies piped one after another into a writable never stall when a body str
   }
   assert.deepEqual(got, sizes);
 });
+
+test('a source failing under a body the caller moved on from is reported once, by the iterator', async () => {
+  const chunks: Buffer[] = [];
+  for await (const c of createTarStream([{ header: { name: 'a', type: 'file', size: 200_000 }, body: Buffer.alloc(200_000) }])) chunks.push(c as Buffer);
+  const archive = Buffer.concat(chunks);
+  let sent = false;
+  // Half the archive, then the connection drops while the body's pump waits for more.
+  const src = new Readable({
+    read() {
+      if (sent) return void setTimeout(() => this.destroy(new Error('SOURCE BOOM')), 60);
+      sent = true;
+      this.push(archive.subarray(0, 100_000));
+    },
+  });
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+  process.prependListener('uncaughtException', onUncaught);
+  try {
+    await assert.rejects(
+      (async () => {
+        for await (const { body } of readTar(src)) {
+          body.resume();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })(),
+      /SOURCE BOOM/,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  assert.deepEqual(uncaught, []);
+});
