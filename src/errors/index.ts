@@ -153,3 +153,20 @@ export class InvalidArgumentError extends OciError {
 export function hasCode(err: unknown, code: string): boolean {
   return err instanceof OciError && err.code === code;
 }
+
+/** An upload session id that the registry does not know (distribution `BLOB_UPLOAD_UNKNOWN`). */
+export class UploadNotFoundError extends OciError {
+  override readonly code = 'ERR_UPLOAD_NOT_FOUND';
+}
+
+/** A chunk that does not start where the upload ends (distribution answers 416). */
+export class UploadOffsetError extends OciError {
+  override readonly code = 'ERR_UPLOAD_OFFSET';
+  readonly expected: number;
+  readonly actual: number;
+  constructor(message: string, expected: number, actual: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
