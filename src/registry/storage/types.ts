@@ -98,13 +98,14 @@ export interface RegistryStorage {
   getManifest(repository: string, reference: string): Promise<StoredManifest | undefined>;
   /**
    * Stores manifest bytes under their digest (and `tag` if given, atomically moved to the new
-   * digest). `subject` records the manifest as a referrer of that digest with `descriptor`.
-   * Blobs the manifest references become visible in the repository.
+   * digest). With `subject`, the manifest is recorded as a referrer of that digest, listed by
+   * `listReferrers` as `referrer` (its descriptor, with artifactType and annotations). The HTTP
+   * layer has already checked that what the manifest references exists.
    */
   putManifest(
     repository: string,
     manifest: StoredManifest,
-    options?: { tag?: string; subject?: Hash; referrer?: Descriptor; references?: readonly Hash[] },
+    options?: { tag?: string; subject?: Hash; referrer?: Descriptor },
   ): Promise<void>;
   /** Deletes a manifest by digest, with the tags that point at it and its referrer entry; false if unknown. */
   deleteManifest(repository: string, digest: Hash): Promise<boolean>;
@@ -117,7 +118,11 @@ export interface RegistryStorage {
   /** Descriptors of the manifests in `repository` whose subject is `subject`. */
   listReferrers(repository: string, subject: Hash): Promise<Descriptor[]>;
 
-  /** Removes unreferenced blobs (and, if asked, untagged manifests). Run with the server stopped. */
+  /**
+   * Removes blobs no stored manifest references (config, layers, children; a manifest's own bytes
+   * count as referenced while it exists) and, with `untagged`, manifests no tag reaches (directly
+   * or through an index, or as a referrer of a reached manifest). Run with the server stopped.
+   */
   gc(options?: GcOptions): Promise<GcReport>;
   /** Releases resources (open handles, timers). */
   close(): Promise<void>;
