@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { version } from '../internal/version/index.ts';
+import { registerRegistry } from './registry.ts';
 
 export interface ProgramIO {
   readonly stdout: (s: string) => void;
@@ -28,6 +29,8 @@ export function buildProgram(io: ProgramIO = defaultIO): Command {
     .action(() => {
       io.stdout(`${version()}\n`);
     });
+
+  registerRegistry(program, io);
 
   return program;
 }

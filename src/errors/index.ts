@@ -170,3 +170,11 @@ export class UploadOffsetError extends OciError {
     this.actual = actual;
   }
 }
+
+/**
+ * A bearer token (JWT) that fails verification: malformed, wrongly signed, expired, or meant for
+ * another issuer or audience. The message says which check failed, never the token itself.
+ */
+export class InvalidTokenError extends OciError {
+  override readonly code = 'ERR_INVALID_TOKEN';
+}

@@ -56,6 +56,11 @@ export interface GcOptions {
   readonly dryRun?: boolean;
   /** Also remove manifests that no tag (and no index reachable from a tag) references. */
   readonly untagged?: boolean;
+  /**
+   * Also remove upload sessions started more than this many milliseconds ago (abandoned pushes).
+   * Unset, uploads are left alone.
+   */
+  readonly uploadsOlderThanMs?: number;
 }
 
 export interface GcReport {
@@ -63,7 +68,9 @@ export interface GcReport {
   readonly blobs: readonly string[];
   /** Manifests removed (or that would be), as `repo@digest`. */
   readonly manifests: readonly string[];
-  /** Bytes freed (or that would be). */
+  /** Upload sessions removed (or that would be), as `repo/_uploads/id`. */
+  readonly uploads: readonly string[];
+  /** Bytes freed (or that would be), uploads' data included. */
   readonly bytes: number;
 }
 
