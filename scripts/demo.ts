@@ -13,6 +13,8 @@ import * as validate from '../src/validate/index.ts';
 import * as types from '../src/types/index.ts';
 import { Platform } from '../src/v1/platform.ts';
 import { writeLayoutTar, extractLayoutTar, readLayoutDir } from './demo-layout-tar.ts';
+import { pushIndex, pullIndex } from './demo-registry-client.ts';
+import { listen } from '../src/registry/server.ts';
 
 const t0 = performance.now();
 const ms = () => `${Math.round(performance.now() - t0)} ms`;
@@ -48,6 +50,20 @@ try {
   if (!(await back.digest()).equals(await idx.digest())) throw new Error('index digest changed on the round trip');
   await validate.index(back);
   log('validate.index on what was read: PASS');
+
+  const reg = await listen({ storage: { disk: join(dir, 'registry') } });
+  try {
+    log(`started an embedded registry at ${reg.url}, storing in ${join(dir, 'registry')}`);
+    await pushIndex(reg.url, 'demo/app', 'v1', back, log);
+    log(`pushed ${reg.host}/demo/app:v1`);
+    const pulled = await pullIndex(reg.url, 'demo/app', 'v1');
+    log(`read it back from the registry: index ${await pulled.digest()}`);
+    if (!(await pulled.digest()).equals(await idx.digest())) throw new Error('index digest changed through the registry');
+    await validate.index(pulled);
+    log('validate.index on what the registry served: PASS (every blob re-read and verified)');
+  } finally {
+    await reg.close();
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
