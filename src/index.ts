@@ -20,3 +20,4 @@ export * as stream from './stream/index.ts';
 export * as match from './match/index.ts';
 export * as compare from './compare/index.ts';
 export * as validate from './validate/index.ts';
+export * as registry from './registry/index.ts';

@@ -34,7 +34,7 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
       const { host, port } = parseAddress(opts.address);
       const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
-      const auth = opts.authConfig ? await (await import('./registry-auth.ts')).authFromConfig(opts.authConfig, { tls: tls !== undefined }) : undefined;
+      const auth = opts.authConfig ? await (await import('./registry-auth.ts')).authFromConfig(opts.authConfig) : undefined;
       const running = await listen({
         host,
         port,
@@ -43,7 +43,6 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
         ...(auth ?? {}),
         accessLog: opts.accessLog,
       });
-      auth?.onListening?.(running.url);
       io.stderr(`serving on ${running.url}${opts.disk ? ` (disk: ${opts.disk})` : ' (in memory)'}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {

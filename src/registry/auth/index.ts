@@ -62,3 +62,4 @@ export {
   type CertificateBundle,
   type SelfSignedOptions,
 } from './x509.ts';
+export { serverAuth, serverAuthFromFile, type ServerAuth, type TokenSettings } from './server-auth.ts';
