@@ -87,12 +87,39 @@ export class DiskUploads {
         }
         const h = running.hasher.copy();
         let position = running.size;
+        // Socket reads arrive in 16–64 KiB pieces; one write per piece is a thread-pool round trip
+        // each. Pieces are gathered up to WRITE_BATCH and written with one writev, and the next
+        // batch fills while the previous one is written (at most two batches in memory), so the
+        // socket and the disk work at the same time.
+        let pending: Buffer[] = [];
+        let pendingBytes = 0;
+        let inflight: Promise<void> | undefined;
+        const flush = async () => {
+          if (inflight) await inflight;
+          inflight = undefined;
+          if (pendingBytes === 0) return;
+          const batch = pending;
+          const bytes = pendingBytes;
+          const at = position;
+          pending = [];
+          pendingBytes = 0;
+          position += bytes;
+          inflight = writeAll(handle, batch, bytes, at);
+        };
         try {
-          await readChunks(data, { length: options.length, signal: options.signal, what: `chunk of upload ${id}` }, async (chunk) => {
-            await writeFully(handle, chunk, position);
-            h.update(chunk);
-            position += chunk.length;
-          });
+          try {
+            await readChunks(data, { length: options.length, signal: options.signal, what: `chunk of upload ${id}` }, async (chunk) => {
+              h.update(chunk);
+              pending.push(chunk);
+              pendingBytes += chunk.length;
+              if (pendingBytes >= WRITE_BATCH) await flush();
+            });
+            await flush();
+          } finally {
+            // Never leave a write running against a handle that is about to be truncated or closed.
+            await inflight?.catch(() => {});
+          }
+          await inflight;
         } catch (err) {
           await handle.truncate(running.size);
           throw err;
@@ -223,6 +250,16 @@ async function writeNew(path: string, text: string, durability: Durability): Pro
   } finally {
     await handle.close();
   }
+}
+
+/** Bytes gathered before one writev: large enough to amortise the call, small enough not to matter. */
+const WRITE_BATCH = 1024 * 1024;
+
+async function writeAll(handle: FileHandle, chunks: Buffer[], total: number, position: number): Promise<void> {
+  const { bytesWritten } = await handle.writev(chunks, position);
+  if (bytesWritten === total) return;
+  // A short writev (rare: signals, full disks) finishes with plain writes of what is left.
+  await writeFully(handle, Buffer.concat(chunks).subarray(bytesWritten), position + bytesWritten);
 }
 
 async function writeFully(handle: FileHandle, chunk: Buffer, position: number): Promise<void> {

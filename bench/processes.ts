@@ -1,0 +1,67 @@
+/**
+ * Starting and measuring server processes for benchmarks: a free port, a child that is waited
+ * for until it answers `/v2/`, its peak resident memory (VmHWM), and timing of peer commands.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export interface Started {
+  readonly proc: ChildProcess;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Spawns `cmd` and waits (up to 30 s) until `url/v2/` answers. */
+export async function startServer(cmd: string, args: string[], url: string, env: NodeJS.ProcessEnv = process.env): Promise<Started> {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  proc.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${cmd} exited with ${proc.exitCode}: ${stderr}`);
+    try {
+      const r = await fetch(`${url}/v2/`);
+      if (r.status === 200 || r.status === 401) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${cmd} did not answer within 30 s: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    proc,
+    url,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+/** Peak resident set size of a live process, in MiB (Linux `VmHWM`). */
+export function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
+}
+
+/** Runs a command to completion and returns its wall time in seconds; throws with stderr on failure. */
+export async function timed(cmd: string, args: string[], timeoutMs = 600_000): Promise<number> {
+  const t = performance.now();
+  try {
+    await promisify(execFile)(cmd, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+  }
+  return (performance.now() - t) / 1000;
+}

@@ -1,0 +1,95 @@
+/**
+ * The registry against the distribution registry, in one run, on the same disk:
+ * - skopeo pushes and pulls the 600 MiB, 9-layer image into each (wall time, ratio ours/theirs);
+ * - each server's peak resident memory over the run;
+ * - small-request throughput with wrk (manifest GET, config blob GET; 2 threads, 32 connections).
+ * Target (issue 3): at most 0.6 of distribution's time, under 150 MiB, at least its requests/s.
+ * `node dist/bench/registry.js` (needs skopeo, docker-registry; wrk for the small requests).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchImageLayout } from './fixtures.ts';
+import { freePort, peakRssMiB, startServer, timed, type Started } from './processes.ts';
+
+const work = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'bench-registry-'));
+const crane = fileURLToPath(new URL('../src/cli/crane.js', import.meta.url));
+const layoutDir = process.env['BENCH_LAYOUT'] ?? join(tmpdir(), 'containerregistry-bench-image');
+
+function wrk(url: string, script?: string): number {
+  const args = ['-t2', '-c32', '-d5s', ...(script ? ['-s', script] : []), url];
+  const out = execFileSync('wrk', args, { encoding: 'utf8' });
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+async function startOurs(): Promise<Started> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  return startServer(process.execPath, [crane, 'registry', 'serve', '--address', `127.0.0.1:${port}`, '--disk', join(work, 'ours'), '--no-access-log'], url);
+}
+
+async function startDistribution(): Promise<Started> {
+  const port = await freePort();
+  const config = join(work, 'distribution.yml');
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log: { level: error, accesslog: { disabled: true } }',
+      `storage: { filesystem: { rootdirectory: ${join(work, 'distribution')} }, delete: { enabled: true } }`,
+      `http: { addr: 127.0.0.1:${port} }`,
+    ].join('\n'),
+  );
+  return startServer('docker-registry', ['serve', config], `http://127.0.0.1:${port}`);
+}
+
+try {
+  console.error(`fixture: ${await benchImageLayout(layoutDir)}`);
+  const rows: string[] = [];
+  const results: Record<string, { push: number; pull: number; rss: number; manifestRps: number; headRps: number }> = {};
+  for (const [name, start] of [
+    ['ours', startOurs],
+    ['distribution', startDistribution],
+  ] as const) {
+    const s = await start();
+    try {
+      const host = s.url.replace('http://', '');
+      const push = await timed('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${layoutDir}:bench`, `docker://${host}/bench/image:v1`]);
+      const out = join(work, `pull-${name}`);
+      const pull = await timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${host}/bench/image:v1`, `oci:${out}:bench`]);
+      rmSync(out, { recursive: true, force: true });
+      let manifestRps = Number.NaN;
+      let headRps = Number.NaN;
+      try {
+        const manifest = await fetch(`${s.url}/v2/bench/image/manifests/v1`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+        const m = (await manifest.json()) as { config: { digest: string } };
+        const accept = join(work, 'accept.lua');
+        writeFileSync(accept, 'wrk.headers["Accept"] = "application/vnd.oci.image.manifest.v1+json"\n');
+        manifestRps = wrk(`${s.url}/v2/bench/image/manifests/v1`, accept);
+        // wrk cannot read HEAD answers that carry a Content-Length (it waits for a body), so the
+        // small-blob measure is a GET of the config blob: the same lookup plus a tiny body.
+        headRps = wrk(`${s.url}/v2/bench/image/blobs/${m.config.digest}`);
+      } catch (err) {
+        console.error(`wrk skipped: ${(err as Error).message.split('\n')[0]}`);
+      }
+      results[name] = { push, pull, rss: peakRssMiB(s.proc.pid!), manifestRps, headRps };
+    } finally {
+      await s.stop();
+    }
+  }
+  const o = results['ours']!;
+  const d = results['distribution']!;
+  rows.push('| measure | ours | distribution | ratio ours/distribution |', '|---|---|---|---|');
+  rows.push(`| skopeo push 600 MiB (s) | ${o.push.toFixed(2)} | ${d.push.toFixed(2)} | ${(o.push / d.push).toFixed(2)} |`);
+  rows.push(`| skopeo pull 600 MiB (s) | ${o.pull.toFixed(2)} | ${d.pull.toFixed(2)} | ${(o.pull / d.pull).toFixed(2)} |`);
+  rows.push(`| push + pull (s) | ${(o.push + o.pull).toFixed(2)} | ${(d.push + d.pull).toFixed(2)} | ${((o.push + o.pull) / (d.push + d.pull)).toFixed(2)} |`);
+  rows.push(`| server peak RSS (MiB) | ${o.rss} | ${d.rss} | ${(o.rss / d.rss).toFixed(2)} |`);
+  rows.push(`| manifest GET (req/s) | ${o.manifestRps.toFixed(0)} | ${d.manifestRps.toFixed(0)} | ${(o.manifestRps / d.manifestRps).toFixed(2)} |`);
+  rows.push(`| small blob GET (req/s) | ${o.headRps.toFixed(0)} | ${d.headRps.toFixed(0)} | ${(o.headRps / d.headRps).toFixed(2)} |`);
+  console.log(rows.join('\n'));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
