@@ -11,7 +11,8 @@ import type { ProgramIO } from './program.ts';
 /** `--address` forms: `:5000`, `host:port`, `[::1]:5000`, `5000`. crane's default is `:$PORT` or `:0`. */
 export function parseAddress(address: string | undefined): { host: string; port: number } {
   const a = address ?? `:${process.env['PORT'] ?? '0'}`;
-  const m = /^(?:\[([^\]]+)\]|([^:]*))?:?(\d+)$/.exec(a);
+  if (/^\d+$/.test(a)) return { host: '127.0.0.1', port: Number(a) };
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(a);
   if (!m) throw new Error(`invalid --address ${JSON.stringify(a)}: want [host]:port`);
   // crane's ":port" listens on every interface; ours keeps that meaning when asked explicitly.
   const host = m[1] ?? (m[2] === undefined || m[2] === '' ? (a.startsWith(':') ? '0.0.0.0' : '127.0.0.1') : m[2]);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { listen, type RunningRegistry } from './server.ts';
 import * as random from '../random/index.ts';
 import * as types from '../types/index.ts';
@@ -133,6 +134,28 @@ test('a wrong digest at PUT is DIGEST_INVALID and nothing becomes visible', asyn
   assert.equal((await call('HEAD', `/v2/wrong/blobs/${sha('actual bytes')}`)).status, 404);
   const mono = await call('POST', `/v2/wrong/blobs/uploads/?digest=${claimed}`, { body: 'actual bytes' });
   assert.equal(mono.status, 400);
+});
+
+test('lying Content-Range or Content-Length changes nothing stored', async () => {
+  const loc = (await call('POST', '/v2/liars/blobs/uploads/')).headers.get('location')!;
+  await call('PATCH', loc, { body: 'abcde', headers: { 'Content-Range': '0-4' } });
+  // The range says 10 bytes, the body has 5.
+  const r = await call('PATCH', loc, { body: 'fghij', headers: { 'Content-Range': '5-14' } });
+  assert.equal(r.status, 400);
+  assert.equal(await errorCode(r), 'SIZE_INVALID');
+  assert.equal((await call('GET', loc)).headers.get('range'), '0-4');
+  // A Content-Length that promises more than arrives: the connection drops mid-body.
+  await new Promise<void>((resolve, reject) => {
+    const sock = connect(reg.port, '127.0.0.1', () => {
+      sock.write(`PATCH ${loc} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nContent-Range: 5-104\r\n\r\nonly-eleven`);
+      setTimeout(() => sock.destroy(), 50);
+    });
+    sock.on('close', () => resolve()).on('error', reject);
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await call('GET', loc)).headers.get('range'), '0-4', 'the partial chunk was rolled back');
+  const done = await call('PUT', `${loc}?digest=${sha('abcdefghij')}`, { body: 'fghij', headers: { 'Content-Range': '5-9' } });
+  assert.equal(done.status, 201, 'the upload resumes from where it really was');
 });
 
 test('a cancelled upload is gone; unknown upload ids are BLOB_UPLOAD_UNKNOWN', async () => {

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parseAddress } from './registry.ts';
+
+const crane = fileURLToPath(new URL('./crane.js', import.meta.url));
+const sha = (b: string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+test('--address forms', () => {
+  assert.deepEqual(parseAddress('127.0.0.1:5000'), { host: '127.0.0.1', port: 5000 });
+  assert.deepEqual(parseAddress(':5000'), { host: '0.0.0.0', port: 5000 });
+  assert.deepEqual(parseAddress('[::1]:5000'), { host: '::1', port: 5000 });
+  assert.deepEqual(parseAddress('5000'), { host: '127.0.0.1', port: 5000 });
+  assert.throws(() => parseAddress('nope'), /invalid --address/);
+});
+
+/** Starts `crane registry serve` and resolves with its URL once it says it is serving. */
+function serve(dir: string): Promise<{ url: string; stop: () => Promise<{ code: number | null; stderr: string }> }> {
+  const proc = spawn(process.execPath, [crane, 'registry', 'serve', '--address', '127.0.0.1:0', '--disk', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "serving on" line: ${stderr}`)), 10_000);
+    proc.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      const m = /serving on (http:\/\/\S+)/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          stop: () =>
+            new Promise((done) => {
+              proc.once('exit', (code) => done({ code, stderr }));
+              proc.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+}
+
+test('registry serve persists across a graceful restart, logs requests; gc removes what nothing references', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'crane-serve-'));
+  try {
+    let s = await serve(dir);
+    const kept = '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"config":{}}';
+    const orphan = 'nobody references me';
+    for (const blob of [kept, orphan]) {
+      const r = await fetch(`${s.url}/v2/app/blobs/uploads/?digest=${sha(blob)}`, { method: 'POST', body: blob });
+      assert.equal(r.status, 201);
+    }
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', size: kept.length, digest: sha(kept) },
+      layers: [],
+    });
+    assert.equal((await fetch(`${s.url}/v2/app/manifests/v1`, { method: 'PUT', body: manifest, headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' } })).status, 201);
+    const first = await s.stop();
+    assert.equal(first.code, 0);
+    assert.match(first.stderr, /^PUT \/v2\/app\/manifests\/v1 201 0 [\d.]+ms$/m);
+    assert.match(first.stderr, /shutting down/);
+
+    s = await serve(dir);
+    assert.equal((await fetch(`${s.url}/v2/app/manifests/v1`)).status, 200, 'the manifest survived the restart');
+    assert.equal((await s.stop()).code, 0);
+
+    const run = promisify(execFile);
+    const dry = await run(process.execPath, [crane, 'registry', 'gc', '--disk', dir, '--dry-run']);
+    assert.match(dry.stdout, new RegExp(`would remove blob ${sha(orphan)}`));
+    assert.doesNotMatch(dry.stdout, new RegExp(sha(kept)));
+    const real = await run(process.execPath, [crane, 'registry', 'gc', '--disk', dir]);
+    assert.match(real.stdout, new RegExp(`removed blob ${sha(orphan)}`));
+    const again = await run(process.execPath, [crane, 'registry', 'gc', '--disk', dir, '--dry-run']);
+    assert.equal(again.stdout, '');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
