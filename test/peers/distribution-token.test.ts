@@ -108,9 +108,9 @@ for (const keyType of ['rsa', 'ec'] as const) {
         );
       })());
 
-    test(`the signing key is ${alg}`, () => {
-      if (!issuer) return;
-      assert.equal(issuer.tokenServer?.signingKey.alg, alg);
+    test(`the signing key is ${alg}`, (t) => {
+      if (!findPeer(t, 'htpasswd') || !findPeer(t, 'docker-registry')) return;
+      assert.equal(issuer?.tokenServer?.signingKey.alg, alg);
     });
 
     test('skopeo pushes into distribution with our tokens and reads the same digest back', async (t) => {
