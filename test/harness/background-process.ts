@@ -28,14 +28,41 @@ export interface BackgroundOptions {
 }
 
 const running = new Set<ChildProcess>();
+const exitCleanups = new Set<() => void>();
 let safetyNetInstalled = false;
+
+/**
+ * Registers synchronous cleanup for an abrupt exit (after the servers are killed), such as
+ * unmounting what a killed dockerd left mounted; returns the function that unregisters it.
+ */
+export function onAbruptExit(cleanup: () => void): () => void {
+  installSafetyNet();
+  exitCleanups.add(cleanup);
+  return () => exitCleanups.delete(cleanup);
+}
 
 function installSafetyNet(): void {
   if (safetyNetInstalled) return;
   safetyNetInstalled = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const child of running) killGroup(child, 'SIGKILL');
-  });
+    for (const cleanup of exitCleanups) {
+      try {
+        cleanup();
+      } catch {
+        // best effort: the process is going away
+      }
+    }
+  };
+  process.on('exit', killAll);
+  // 'exit' does not run when a signal ends the process (the test runner cancelling a file, ^C):
+  // kill the servers, then die of the same signal as we would have.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -4,10 +4,12 @@
  * `DOCKER_CONFIG` so `docker login` never touches the machine's credentials. Its containerd
  * socket serves `ctr`.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from './run-command.ts';
-import { startBackground, type BackgroundProcess } from './background-process.ts';
+import { onAbruptExit, startBackground, type BackgroundProcess } from './background-process.ts';
 import { waitForHttp, waitForPath } from './wait-for.ts';
 
 /** A running dockerd. */
@@ -48,10 +50,16 @@ export async function startDockerd(dockerd: string, dir: string): Promise<Docker
     { logFile: join(dir, 'dockerd.log') },
   );
   const containerdAddress = join(execRoot, 'containerd', 'containerd.sock');
+  const forget = onAbruptExit(() => {
+    for (const p of mountsUnder(readFileSync('/proc/self/mounts', 'utf8'), dir)) {
+      execFileSync('umount', ['-l', p], { timeout: 5_000, stdio: 'ignore' });
+    }
+  });
   const stop = async () => {
     await proc.stop(15_000);
     await killStrayContainerd(execRoot);
     await unmountUnder(dir);
+    forget();
   };
   try {
     const givenUp = () => {
@@ -103,10 +111,14 @@ async function unmountUnder(dir: string): Promise<void> {
   } catch {
     return;
   }
-  const points = mounts
+  for (const p of mountsUnder(mounts, dir)) await runCommand('umount', ['-l', p], { timeoutMs: 10_000 });
+}
+
+/** Mount points at or below `dir` in a `/proc/self/mounts` text, deepest first. */
+function mountsUnder(mounts: string, dir: string): string[] {
+  return mounts
     .split('\n')
     .map((line) => line.split(' ')[1] ?? '')
     .filter((p) => p === dir || p.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
-  for (const p of points) await runCommand('umount', ['-l', p], { timeoutMs: 10_000 });
 }

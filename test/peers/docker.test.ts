@@ -128,6 +128,8 @@ for (const mode of ['none', 'basic', 'token'] as const satisfies readonly AuthMo
       if (mode !== 'none') await login(e);
       const pull = await dockerOk(e, ['pull', ref]);
       assert.match(pull.stdout, new RegExp(`Digest: ${digest}`));
+      const byDigest = await dockerOk(e, ['pull', `${reg!.host}/${repo}@${digest}`]);
+      assert.match(byDigest.stdout, new RegExp(`Digest: ${digest}`));
 
       const [info] = JSON.parse((await dockerOk(e, ['image', 'inspect', ref])).stdout) as { Id: string; RepoDigests: string[] }[];
       assert.deepEqual(info?.RepoDigests, [`${reg!.host}/${repo}@${digest}`]);
@@ -138,6 +140,21 @@ for (const mode of ['none', 'basic', 'token'] as const satisfies readonly AuthMo
           `dockerd fetched tokens from our /token:\n${reg!.requests().join('\n')}`,
         );
       }
+    });
+
+    test('docker push to a second repository mounts the blobs across instead of uploading', async (t) => {
+      const e = await ready(t);
+      if (!e) return;
+      const { digest } = await push(e);
+      if (mode !== 'none') await login(e);
+      const copy = `${reg!.host}/${repo}-copy:t`;
+      await dockerOk(e, ['tag', `${reg!.host}/${repo}:t`, copy]);
+      const r = await dockerOk(e, ['push', copy]);
+      assert.match(r.stdout, new RegExp(`Mounted from ${repo}`), `docker mounted the layer:\n${r.stdout}`);
+      assert.match(r.stdout, new RegExp(`digest: ${digest}`));
+      const auth = pullAuthorization(reg!, mode, `${repo}-copy`, USER, PASSWORD);
+      assert.equal(await headManifestDigest(reg!.url, `${repo}-copy`, 't', auth), digest);
+      assert.ok(reg!.requests().some((l) => /^POST \/v2\/.*-copy\/blobs\/uploads\/\?.*mount=sha256.* 201 /.test(l)), reg!.requests().join('\n'));
     });
 
     test('ctr (containerd) pulls the image docker pushed', async (t) => {
@@ -156,6 +173,25 @@ for (const mode of ['none', 'basic', 'token'] as const satisfies readonly AuthMo
       assert.ok(line.split(/\s+/).includes(digest), `ctr records digest ${digest}: ${line}`);
     });
 
+    test('ctr push (containerd\'s own upload client) stores the same manifest under a new name', async (t) => {
+      const e = await ready(t);
+      if (!e) return;
+      const { digest } = await push(e);
+      const ref = `${reg!.host}/${repo}:t`;
+      const target = `${reg!.host}/${repo}-ctr:pushed`;
+      const user = mode === 'none' ? [] : ['--user', `${USER}:${PASSWORD}`];
+      for (const args of [
+        ['images', 'pull', '--plain-http', '--snapshotter', 'native', ...user, ref],
+        ['images', 'tag', '--force', ref, target],
+        ['images', 'push', '--plain-http', ...user, target],
+      ]) {
+        const r = await ctr(e, args);
+        assert.equal(r.code, 0, describeResult(r));
+      }
+      const auth = pullAuthorization(reg!, mode, `${repo}-ctr`, USER, PASSWORD);
+      assert.equal(await headManifestDigest(reg!.url, `${repo}-ctr`, 'pushed', auth), digest);
+    });
+
     if (mode === 'none') return;
 
     test('docker login refuses a wrong password', async (t) => {
@@ -166,7 +202,7 @@ for (const mode of ['none', 'basic', 'token'] as const satisfies readonly AuthMo
       assert.match(r.stderr, /401|unauthorized|invalid username or password/i, describeResult(r));
     });
 
-    test('without login, pull and push are refused', async (t) => {
+    test('without login, docker pull and push and ctr pull are refused', async (t) => {
       const e = await ready(t);
       if (!e) return;
       await push(e);
@@ -181,6 +217,10 @@ for (const mode of ['none', 'basic', 'token'] as const satisfies readonly AuthMo
       assert.notEqual(pull.code, 0, `anonymous pull must fail\n${describeResult(pull)}`);
       assert.match(pull.stderr, /no basic auth credentials|denied|unauthorized/i, describeResult(pull));
       assert.notEqual((await docker(e, ['image', 'inspect', ref])).code, 0, 'nothing was pulled');
+
+      const ctrAnon = await ctr(e, ['images', 'pull', '--plain-http', '--snapshotter', 'native', `${reg!.host}/${repo}:t`]);
+      assert.notEqual(ctrAnon.code, 0, `ctr without --user must fail\n${describeResult(ctrAnon)}`);
+      assert.match(ctrAnon.stderr, /401|unauthorized|denied/i, describeResult(ctrAnon));
     });
   });
 }
