@@ -55,6 +55,14 @@ export function peakRssMiB(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
 }
 
+/** CPU seconds (user + system) a live process has used so far (Linux `/proc/<pid>/stat`). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Runs a command to completion and returns its wall time in seconds; throws with stderr on failure. */
 export async function timed(cmd: string, args: string[], timeoutMs = 600_000): Promise<number> {
   const t = performance.now();
