@@ -21,3 +21,6 @@ export * as match from './match/index.ts';
 export * as compare from './compare/index.ts';
 export * as validate from './validate/index.ts';
 export * as registry from './registry/index.ts';
+export * as authn from './authn/index.ts';
+export * as remote from './remote/index.ts';
+export * as crane from './crane/index.ts';

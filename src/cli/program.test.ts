@@ -10,7 +10,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta
 
 test('crane version prints the package version', async () => {
   let out = '';
-  const program = buildProgram({ stdout: (s) => (out += s), stderr: () => {} });
+  const program = buildProgram({ stdout: (s) => (out += s), stderr: () => {}, stdoutBytes: (_b, done) => done() });
   await program.parseAsync(['version'], { from: 'user' });
   assert.equal(out, `${pkg.version}\n`);
 });

@@ -5,15 +5,20 @@
 import { Command } from 'commander';
 import { version } from '../internal/version/index.ts';
 import { registerRegistry } from './registry.ts';
+import { registerRemoteCommands } from './remote-commands.ts';
+import { addGlobalFlags } from './globals.ts';
 
 export interface ProgramIO {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
+  /** Raw bytes to stdout (`crane blob`), with backpressure through the callback. */
+  readonly stdoutBytes: (b: Buffer, done: (err?: Error | null) => void) => void;
 }
 
 const defaultIO: ProgramIO = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  stdoutBytes: (b, done) => void process.stdout.write(b, done),
 };
 
 /** Builds a fresh program, so tests can run commands in-process with their own output sinks. */
@@ -30,6 +35,8 @@ export function buildProgram(io: ProgramIO = defaultIO): Command {
       io.stdout(`${version()}\n`);
     });
 
+  addGlobalFlags(program);
+  registerRemoteCommands(program, io);
   registerRegistry(program, io);
 
   return program;

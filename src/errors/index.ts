@@ -178,3 +178,13 @@ export class UploadOffsetError extends OciError {
 export class InvalidTokenError extends OciError {
   override readonly code = 'ERR_INVALID_TOKEN';
 }
+
+/**
+ * Credentials could not be obtained from a source that was asked for them: a credential helper
+ * that failed (other than "not found"), `gcloud`, a kubeconfig exec plugin, the Kubernetes API, an
+ * unreadable kubeconfig or service-account token. (A malformed config file is a `BadDocumentError`.)
+ * The message names the source, never the secret.
+ */
+export class CredentialsError extends OciError {
+  override readonly code = 'ERR_CREDENTIALS';
+}

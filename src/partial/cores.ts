@@ -7,6 +7,7 @@ import type { MediaType } from '../types/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { StreamOptions } from '../v1/interfaces.ts';
+import type { Repository } from '../name/index.ts';
 
 /** What every image core has: its config blob and its manifest media type. */
 export interface ImageCore {
@@ -23,6 +24,8 @@ export interface CompressedLayer {
   diffID?(): Promise<Hash>;
   uncompressed?(options?: StreamOptions): Promise<Readable>;
   descriptor?(): Promise<Descriptor>;
+  /** The repository it can be mounted from (a layer read from a registry), for cross-repository pushes. */
+  readonly mountFrom?: Repository | undefined;
 }
 
 /** A layer known by its uncompressed tar. `digest`/`size`/`compressed` are used when present. */

@@ -66,6 +66,7 @@ class CompressedImageView implements Image {
       mediaType: () => core.mediaType(),
       compressed: (o?: StreamOptions) => core.compressed(o),
       descriptor: core.descriptor ? () => core.descriptor!() : async () => desc,
+      mountFrom: core.mountFrom,
       diffID: core.diffID
         ? () => core.diffID!()
         : async () => {

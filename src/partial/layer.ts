@@ -53,6 +53,10 @@ class CompressedLayerView implements Layer {
     });
   }
 
+  /** Where a registry-backed layer can be mounted from (see `CompressedLayer.mountFrom`). */
+  get mountFrom(): CompressedLayer['mountFrom'] {
+    return this.#core.mountFrom;
+  }
   digest(): Promise<Hash> {
     return this.#core.digest();
   }

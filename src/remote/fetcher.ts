@@ -1,0 +1,126 @@
+/**
+ * @module Talking to one repository: a transport with the right scopes and credentials, and the
+ * reads every remote view is built from — manifests (GET/HEAD, capped, digest-checked) and
+ * blobs (streamed, verified for size and digest as they arrive).
+ */
+import type { Readable } from 'node:stream';
+import { Anonymous } from '../authn/authenticator.ts';
+import { DigestMismatchError, BadDocumentError } from '../errors/index.ts';
+import type { Repository } from '../name/index.ts';
+import * as types from '../types/index.ts';
+import { Hash } from '../v1/hash.ts';
+import type { Descriptor } from '../v1/descriptor.ts';
+import { readAll } from '../internal/limit/index.ts';
+import { verifyStream } from '../internal/verify/index.ts';
+import { pipe } from '../internal/pipe/index.ts';
+import { newTransport, type Transport } from './transport/index.ts';
+import { MANIFEST_LIMIT, type RemoteOptions } from './options.ts';
+
+/** Every manifest type we can read, as ggcr sends them (schema 1 first, for old registries). */
+export const ACCEPT_ALL = [
+  types.DockerManifestSchema1,
+  types.DockerManifestSchema1Signed,
+  types.DockerManifestSchema2,
+  types.OCIManifestSchema1,
+  types.DockerManifestList,
+  types.OCIImageIndex,
+];
+export const ACCEPT_INDEX = [types.DockerManifestList, types.OCIImageIndex];
+
+/** A transport for `repo` with `actions` (`pull`, `push,pull`, `delete`…), credentials from the options. */
+export async function transportFor(repo: Repository, actions: string, options: RemoteOptions = {}): Promise<Transport> {
+  const authenticator =
+    options.auth ??
+    (options.keychain
+      ? await options.keychain.resolve({ registry: repo.registryStr(), repository: repo.repositoryStr() }, options.signal ? { signal: options.signal } : {})
+      : Anonymous);
+  return newTransport(repo.registry, [repo.scope(actions)], { ...options, authenticator });
+}
+
+export interface FetchedManifest {
+  readonly bytes: Buffer;
+  readonly mediaType: string;
+  readonly digest: Hash;
+  readonly descriptor: Descriptor;
+}
+
+function headerOf(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = h[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function isDigest(ref: string): boolean {
+  return ref.includes(':');
+}
+
+/** GETs a manifest; a by-digest fetch must hash to that digest (by-tag ones ignore the header: registries get it wrong). */
+export async function fetchManifest(t: Transport, repo: Repository, ref: string, accept: readonly string[], signal?: AbortSignal): Promise<FetchedManifest> {
+  const res = await t.request({
+    method: 'GET',
+    url: `/v2/${repo.repositoryStr()}/manifests/${ref}`,
+    headers: { Accept: accept.join(',') },
+    expect: [200],
+    ...(signal ? { signal } : {}),
+  });
+  const bytes = await readAll(res.body, { max: MANIFEST_LIMIT, what: `manifest ${repo.name()}:${ref}` });
+  const mediaType = (headerOf(res.headers, 'content-type') ?? '').split(';')[0]!.trim();
+  let digest: Hash;
+  if (mediaType === types.DockerManifestSchema1Signed) {
+    // Signed schema 1 digests cover the payload without its signatures: only the registry knows it.
+    digest = Hash.parse(headerOf(res.headers, 'docker-content-digest') ?? Hash.of(bytes).toString());
+  } else {
+    digest = Hash.of(bytes, isDigest(ref) ? Hash.parse(ref).algorithm : 'sha256');
+  }
+  if (isDigest(ref) && !digest.equals(ref)) {
+    throw new DigestMismatchError(`manifest ${repo.name()}@${ref}: the registry sent bytes that hash to ${digest}`, ref, digest.toString());
+  }
+  const descriptor: { -readonly [K in keyof Descriptor]: Descriptor[K] } = { mediaType, size: bytes.length, digest };
+  try {
+    const doc = JSON.parse(bytes.toString('utf8')) as { annotations?: Record<string, string>; artifactType?: string };
+    if (doc.annotations) descriptor.annotations = doc.annotations;
+    if (typeof doc.artifactType === 'string') descriptor.artifactType = doc.artifactType;
+  } catch (err) {
+    throw new BadDocumentError(`manifest ${repo.name()}:${ref} is not valid JSON: ${(err as Error).message}`, '', { cause: err });
+  }
+  return { bytes, mediaType, digest, descriptor };
+}
+
+/** HEADs a manifest: its descriptor without the body. ggcr requires all three headers. */
+export async function headManifest(t: Transport, repo: Repository, ref: string, accept: readonly string[], signal?: AbortSignal): Promise<Descriptor> {
+  const res = await t.request({
+    method: 'HEAD',
+    url: `/v2/${repo.repositoryStr()}/manifests/${ref}`,
+    headers: { Accept: accept.join(',') },
+    expect: [200],
+    ...(signal ? { signal } : {}),
+  });
+  res.body.resume();
+  const mediaType = headerOf(res.headers, 'content-type');
+  const size = headerOf(res.headers, 'content-length');
+  const digest = headerOf(res.headers, 'docker-content-digest');
+  if (!mediaType || size === undefined || !digest) {
+    throw new BadDocumentError(`HEAD ${repo.name()}:${ref}: the registry did not send Content-Type, Content-Length and Docker-Content-Digest`);
+  }
+  return { mediaType: mediaType.split(';')[0]!.trim(), size: Number(size), digest: Hash.parse(digest) };
+}
+
+/** GETs a blob as a stream verified against `digest` (and `size` when known, -1 otherwise). */
+export async function fetchBlob(t: Transport, repo: Repository, digest: Hash, size: number, signal?: AbortSignal): Promise<Readable> {
+  const res = await t.request({ method: 'GET', url: `/v2/${repo.repositoryStr()}/blobs/${digest}`, expect: [200], ...(signal ? { signal } : {}) });
+  const length = headerOf(res.headers, 'content-length');
+  if (size >= 0 && length !== undefined && Number(length) !== size) {
+    res.body.destroy();
+    throw new BadDocumentError(`blob ${repo.name()}@${digest}: the registry says ${length} bytes, the descriptor ${size}`);
+  }
+  return pipe(res.body, verifyStream({ digest, size, what: `blob ${repo.name()}@${digest}` }));
+}
+
+/** HEADs a blob: its size, or undefined when the repository does not have it. */
+export async function headBlob(t: Transport, repo: Repository, digest: Hash, signal?: AbortSignal): Promise<number | undefined> {
+  const res = await t.request({ method: 'HEAD', url: `/v2/${repo.repositoryStr()}/blobs/${digest}`, expect: [200, 404], ...(signal ? { signal } : {}) });
+  res.body.resume();
+  if (res.status === 404) return undefined;
+  return Number(headerOf(res.headers, 'content-length') ?? -1);
+}
+
+export { headerOf };

@@ -1,0 +1,102 @@
+/**
+ * @module Remote images and indexes as lazy views: manifests fetched once, configs and layers
+ * only when read, every blob verified as it streams.
+ */
+import { Readable } from 'node:stream';
+import { NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
+import type { Repository } from '../name/index.ts';
+import * as types from '../types/index.ts';
+import { Hash } from '../v1/hash.ts';
+import type { Descriptor } from '../v1/descriptor.ts';
+import type { Image, ImageIndex } from '../v1/interfaces.ts';
+import { parseIndexManifest, parseManifest, type IndexManifest } from '../v1/manifest.ts';
+import { compressedToImage } from '../partial/image.ts';
+import type { CompressedLayer } from '../partial/cores.ts';
+import { lazy } from '../internal/lazy/index.ts';
+import { readAll } from '../internal/limit/index.ts';
+import { verifyDescriptorData } from '../internal/verify/index.ts';
+import type { Transport } from './transport/index.ts';
+import { fetchBlob, fetchManifest, headBlob, type FetchedManifest } from './fetcher.ts';
+import { MANIFEST_LIMIT } from './options.ts';
+
+/** Shared by the views of one pull: the repository and its transport. */
+export interface RemoteContext {
+  readonly repo: Repository;
+  readonly transport: Transport;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A layer of a remote image: facts from the manifest, bytes on demand, existence by HEAD. */
+export function remoteLayer(ctx: RemoteContext, desc: Descriptor): CompressedLayer & { exists(): Promise<boolean> } {
+  return {
+    digest: async () => desc.digest,
+    size: async () => desc.size,
+    mediaType: async () => desc.mediaType,
+    descriptor: async () => desc,
+    mountFrom: ctx.repo,
+    compressed: async (o) => {
+      if (desc.data) return Readable.from([Buffer.from(verifyDescriptorData(desc, { what: `layer ${desc.digest}` }))]);
+      return fetchBlob(ctx.transport, ctx.repo, desc.digest, desc.size, o?.signal ?? ctx.signal);
+    },
+    exists: async () => (await headBlob(ctx.transport, ctx.repo, desc.digest, ctx.signal)) !== undefined,
+  };
+}
+
+/** Wraps a fetched image manifest as an `Image`. `desc` is how its parent (or the request) described it. */
+export function remoteImage(ctx: RemoteContext, fetched: FetchedManifest, desc: Descriptor = fetched.descriptor): Image {
+  if (!types.isImage(fetched.mediaType) && !types.isImage(desc.mediaType)) {
+    throw new UnexpectedMediaTypeError(`${ctx.repo.name()}@${fetched.digest} is ${fetched.mediaType}, not an image manifest`);
+  }
+  const manifest = lazy(async () => parseManifest(fetched.bytes));
+  const img = compressedToImage({
+    mediaType: async () => fetched.mediaType || desc.mediaType,
+    rawManifest: async () => fetched.bytes,
+    descriptor: async () => desc,
+    rawConfigFile: async () => {
+      const c = (await manifest()).config;
+      // Inline config data saves a round trip; it is verified like any blob.
+      if (c.data) return Buffer.from(verifyDescriptorData(c, { what: `config ${c.digest}` }));
+      return readAll(await fetchBlob(ctx.transport, ctx.repo, c.digest, c.size, ctx.signal), { max: MANIFEST_LIMIT, what: `config ${c.digest}` });
+    },
+    layerByDigest: async (h) => {
+      const m = await manifest();
+      const d = m.layers.find((l) => l.digest.equals(h)) ?? (m.config.digest.equals(h) ? m.config : undefined);
+      // Blobs the manifest does not name are still fetched by digest (ggcr's remote.Layer).
+      return remoteLayer(ctx, d ?? { mediaType: types.DockerLayer, size: -1, digest: h });
+    },
+  });
+  return img;
+}
+
+/** Wraps a fetched index manifest as an `ImageIndex` whose children are fetched on demand. */
+export function remoteIndex(ctx: RemoteContext, fetched: FetchedManifest, desc: Descriptor = fetched.descriptor): ImageIndex & { descriptor(): Promise<Descriptor> } {
+  if (!types.isIndex(fetched.mediaType) && !types.isIndex(desc.mediaType)) {
+    throw new UnexpectedMediaTypeError(`${ctx.repo.name()}@${fetched.digest} is ${fetched.mediaType}, not an index`);
+  }
+  const im = lazy(async (): Promise<IndexManifest> => parseIndexManifest(fetched.bytes));
+  const child = async (h: Hash): Promise<{ d: Descriptor; f: FetchedManifest }> => {
+    const d = (await im()).manifests.find((x) => x.digest.equals(h));
+    if (!d) throw new NotFoundError(`index ${ctx.repo.name()}@${fetched.digest} has no child ${h}`);
+    const f = d.data
+      ? { bytes: Buffer.from(verifyDescriptorData(d)), mediaType: d.mediaType, digest: d.digest, descriptor: d }
+      : await fetchManifest(ctx.transport, ctx.repo, d.digest.toString(), [d.mediaType], ctx.signal);
+    return { d, f };
+  };
+  return {
+    mediaType: async () => fetched.mediaType || desc.mediaType,
+    digest: async () => fetched.digest,
+    size: async () => fetched.bytes.length,
+    rawManifest: async () => fetched.bytes,
+    indexManifest: im,
+    descriptor: async () => desc,
+    async image(h) {
+      const { d, f } = await child(h);
+      return remoteImage(ctx, f, d);
+    },
+    async imageIndex(h) {
+      const { d, f } = await child(h);
+      return remoteIndex(ctx, f, d);
+    },
+  };
+}
+

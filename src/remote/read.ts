@@ -1,0 +1,105 @@
+/**
+ * @module Reading from a registry (ggcr's `remote.Get/Head/Image/Index/Layer`): a reference in,
+ * a lazy view out. Index → image resolution follows `options.platform` (default linux/amd64).
+ */
+import { NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
+import { Digest, parseReference, type Reference } from '../name/index.ts';
+import * as types from '../types/index.ts';
+import type { Descriptor } from '../v1/descriptor.ts';
+import type { Image, ImageIndex, Layer } from '../v1/interfaces.ts';
+import { parseIndexManifest } from '../v1/manifest.ts';
+import { Platform } from '../v1/platform.ts';
+import { compressedToLayer } from '../partial/layer.ts';
+import { ACCEPT_ALL, ACCEPT_INDEX, fetchManifest, headManifest, headBlob, transportFor, type FetchedManifest } from './fetcher.ts';
+import { remoteImage, remoteIndex, remoteLayer, type RemoteContext } from './image.ts';
+import { DEFAULT_PLATFORM, type RemoteOptions } from './options.ts';
+import { pickChild } from './platform.ts';
+
+function toRef(ref: Reference | string): Reference {
+  return typeof ref === 'string' ? parseReference(ref) : ref;
+}
+
+/** What `get` returns: the manifest as fetched, and ways to view it. */
+export interface RemoteDescriptor {
+  readonly ref: Reference;
+  readonly descriptor: Descriptor;
+  readonly manifest: Buffer;
+  readonly mediaType: string;
+  /** The image it is, or the platform's image of the index it is. */
+  image(): Promise<Image>;
+  /** The index it is; an error for an image. */
+  imageIndex(): Promise<ImageIndex>;
+}
+
+async function context(ref: Reference, options: RemoteOptions): Promise<RemoteContext> {
+  const transport = await transportFor(ref.context(), 'pull', options);
+  return { repo: ref.context(), transport, signal: options.signal };
+}
+
+async function resolveImage(ctx: RemoteContext, fetched: FetchedManifest, options: RemoteOptions, depth = 0): Promise<Image> {
+  if (types.isImage(fetched.mediaType)) return remoteImage(ctx, fetched);
+  if (!types.isIndex(fetched.mediaType)) {
+    throw new UnexpectedMediaTypeError(`${ctx.repo.name()}@${fetched.digest} is ${JSON.stringify(fetched.mediaType)}: not an image or an index`);
+  }
+  const wanted = options.platform ?? DEFAULT_PLATFORM;
+  const im = parseIndexManifest(fetched.bytes);
+  const d = pickChild(im.manifests, wanted);
+  if (!d) {
+    const have = im.manifests.map((m) => (m.platform ? Platform.toString(m.platform) : '(none)')).join(', ');
+    throw new NotFoundError(`no child of ${ctx.repo.name()}@${fetched.digest} matches platform ${Platform.toString(wanted)} (it has: ${have})`);
+  }
+  const child = await fetchManifest(ctx.transport, ctx.repo, d.digest.toString(), [d.mediaType], ctx.signal);
+  if (types.isIndex(child.mediaType) && depth < 8) return resolveImage(ctx, child, options, depth + 1);
+  return remoteImage(ctx, child, d);
+}
+
+/**
+ * Fetches the manifest `ref` names and returns it with views over it (ggcr `remote.Get`).
+ *
+ * @example
+ * const desc = await remote.get('alpine:3.20');
+ * const img = await desc.image(); // linux/amd64 unless options.platform says otherwise
+ */
+export async function get(ref: Reference | string, options: RemoteOptions = {}): Promise<RemoteDescriptor> {
+  const r = toRef(ref);
+  const ctx = await context(r, options);
+  const fetched = await fetchManifest(ctx.transport, ctx.repo, r.identifier(), ACCEPT_ALL, options.signal);
+  return {
+    ref: r,
+    descriptor: fetched.descriptor,
+    manifest: fetched.bytes,
+    mediaType: fetched.mediaType,
+    image: () => resolveImage(ctx, fetched, options),
+    imageIndex: async () => remoteIndex(ctx, fetched),
+  };
+}
+
+/** The descriptor of what `ref` names, from a HEAD request (ggcr `remote.Head`). */
+export async function head(ref: Reference | string, options: RemoteOptions = {}): Promise<Descriptor> {
+  const r = toRef(ref);
+  const ctx = await context(r, options);
+  return headManifest(ctx.transport, ctx.repo, r.identifier(), ACCEPT_ALL, options.signal);
+}
+
+/** The image `ref` names (an index resolves to `options.platform`'s image). */
+export async function image(ref: Reference | string, options: RemoteOptions = {}): Promise<Image> {
+  return (await get(ref, options)).image();
+}
+
+/** The index `ref` names; only index media types are accepted (ggcr `remote.Index`). */
+export async function index(ref: Reference | string, options: RemoteOptions = {}): Promise<ImageIndex> {
+  const r = toRef(ref);
+  const ctx = await context(r, options);
+  const fetched = await fetchManifest(ctx.transport, ctx.repo, r.identifier(), ACCEPT_INDEX, options.signal);
+  return remoteIndex(ctx, fetched);
+}
+
+/** A single blob as a layer, by digest reference (ggcr `remote.Layer`); its size comes from a HEAD. */
+export async function layer(ref: Digest | string, options: RemoteOptions = {}): Promise<Layer> {
+  const r = typeof ref === 'string' ? Digest.parse(ref) : ref;
+  const ctx = await context(r, options);
+  const h = r.hash();
+  const size = await headBlob(ctx.transport, ctx.repo, h, options.signal);
+  if (size === undefined) throw new NotFoundError(`blob ${r.name()} not found`);
+  return compressedToLayer(remoteLayer(ctx, { mediaType: types.DockerLayer, size, digest: h }));
+}

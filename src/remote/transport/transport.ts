@@ -1,0 +1,227 @@
+/**
+ * @module `newTransport`: an authenticated HTTP client for one registry (ggcr's
+ * `transport.NewWithContext` plus the `http.Client` around it). It pings, sets up Basic or Bearer
+ * auth, and then sends requests with the ping's scheme, credentials for the registry's host only,
+ * one replay after a 401 with a fresh token, redirects re-checked by the SSRF guards, retries, and
+ * errors carrying the registry's diagnostics.
+ */
+import type { Readable } from 'node:stream';
+import type { Registry } from '../../name/registry.ts';
+import { redactURL } from '../../internal/redact/index.ts';
+import { isReplayable, openBody, type RequestBody } from './body.ts';
+import { parseChallenges } from './challenge.ts';
+import { errorFromResponse } from './check-response.ts';
+import { dispatcherPicker } from './dispatcher.ts';
+import { AuthChallengeError, RequestFailedError } from './errors.ts';
+import { isRegistryURL, urlAddress } from './host.ts';
+import { discard, HttpClient, release, type HttpResponse } from './http-client.ts';
+import { MAX_REDIRECTS, resolveRetry, type TransportOptions } from './options.ts';
+import { ping } from './ping.ts';
+import { crossHostToken, RegistryAuth } from './registry-auth.ts';
+import { checkRedirect } from './ssrf.ts';
+
+/** One request through a {@link Transport}. */
+export interface TransportRequest {
+  readonly method: string;
+  /** Absolute, or a path on the registry (`/v2/…`). */
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Bytes, or a function that opens the body afresh for each attempt; a bare stream is sent once and never retried. */
+  readonly body?: RequestBody | undefined;
+  /** Statuses that are success; anything else becomes a `TransportError`. Default: any 2xx. */
+  readonly expect?: readonly number[] | undefined;
+  /** Default true; false inside whole-operation retries (ggcr `retry.Never`). */
+  readonly retry?: boolean | undefined;
+  /** Default true (at most 10), each hop re-checked by `checkRedirect`. */
+  readonly followRedirects?: boolean | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The answer; `body` must be read or destroyed. */
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Readable;
+  /** The URL that answered, after redirects. */
+  readonly url: string;
+}
+
+/** An authenticated client for one registry. */
+export interface Transport {
+  readonly registry: Registry;
+  /** The scheme the ping settled on. */
+  readonly scheme: 'http' | 'https';
+  /** `${scheme}://${host}${path}`. */
+  url(path: string): string;
+  request(req: TransportRequest): Promise<TransportResponse>;
+  /** Scopes the next token must cover too (e.g. a mount source's pull scope). */
+  addScopes(scopes: readonly string[]): void;
+}
+
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  return a && b ? AbortSignal.any([a, b]) : (a ?? b);
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+class RegistryTransport implements Transport {
+  readonly registry: Registry;
+  readonly scheme: 'http' | 'https';
+  readonly #host: string;
+  readonly #client: HttpClient;
+  readonly #auth: RegistryAuth;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(registry: Registry, scheme: 'http' | 'https', client: HttpClient, auth: RegistryAuth, signal: AbortSignal | undefined) {
+    this.registry = registry;
+    this.scheme = scheme;
+    this.#host = registry.registryStr();
+    this.#client = client;
+    this.#auth = auth;
+    this.#signal = signal;
+  }
+
+  url(path: string): string {
+    return `${this.scheme}://${this.#host}${path}`;
+  }
+
+  addScopes(scopes: readonly string[]): void {
+    this.#auth.addScopes(scopes);
+  }
+
+  async request(req: TransportRequest): Promise<TransportResponse> {
+    const signal = combine(this.#signal, req.signal);
+    signal?.throwIfAborted();
+    let method = req.method.toUpperCase();
+    let url = this.#resolve(req.url);
+    let body = req.body;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+    const expect = req.expect;
+    for (let hop = 0; ; hop++) {
+      const last: { opened?: Awaited<ReturnType<typeof openBody>> } = {};
+      const res = await this.#hop(method, url, headers, body, req.retry ?? true, expect, signal, last);
+      const location = first(res.headers['location']);
+      const keepsBody = res.status === 307 || res.status === 308;
+      // Like Go's client, a one-shot body cannot follow a 307/308: the redirect itself is the answer.
+      const canFollow = REDIRECTS.has(res.status) && location !== undefined && !(keepsBody && body !== undefined && !isReplayable(body));
+      if ((req.followRedirects ?? true) && canFollow) {
+        discard(res.body);
+        release(last.opened);
+        if (hop >= MAX_REDIRECTS) {
+          throw new RequestFailedError(`stopped after ${MAX_REDIRECTS} redirects`, { method, url: redactURL(url) });
+        }
+        const next = this.#resolve(checkRedirect(url, location, this.#host).href);
+        if (!keepsBody && method !== 'GET' && method !== 'HEAD') {
+          // 301/302/303 turn a write into a GET without body (Go, browsers).
+          method = 'GET';
+          body = undefined;
+          delete headers['content-type'];
+          delete headers['content-length'];
+        }
+        if (urlAddress(next) !== urlAddress(url)) {
+          delete headers['authorization'];
+          delete headers['cookie'];
+        }
+        url = next;
+        continue;
+      }
+      const ok = expect ? expect.includes(res.status) : res.status >= 200 && res.status < 300;
+      if (!ok) throw await errorFromResponse(res, method, url);
+      return { status: res.status, headers: res.headers, body: res.body, url: url.href };
+    }
+  }
+
+  /** A path on the registry, or an absolute URL; the registry's own host always gets the ping's scheme (ggcr's schemeTransport). */
+  #resolve(target: string): URL {
+    const url = target.startsWith('/') ? new URL(this.url(target)) : new URL(target);
+    if (url.host.toLowerCase() === this.#host.toLowerCase() && url.protocol !== `${this.scheme}:`) url.protocol = this.scheme;
+    return url;
+  }
+
+  /** One hop: credentials if it goes to the registry, retries, and one replay after a usable 401. */
+  async #hop(
+    method: string,
+    url: URL,
+    headers: Readonly<Record<string, string>>,
+    body: RequestBody | undefined,
+    retry: boolean,
+    expect: readonly number[] | undefined,
+    signal: AbortSignal | undefined,
+    last: { opened?: Awaited<ReturnType<typeof openBody>> },
+  ): Promise<HttpResponse> {
+    const onRegistry = isRegistryURL(url, this.#host, this.scheme);
+    const replayable = isReplayable(body);
+    let sent: string | undefined;
+    let foreignToken: string | undefined;
+    const send = () =>
+      this.#client.sendRetrying(
+        async () => {
+          sent = onRegistry ? await this.#auth.header(signal) : foreignToken === undefined ? undefined : `Bearer ${foreignToken}`;
+          const h = sent === undefined ? headers : { ...headers, authorization: sent };
+          last.opened = await openBody(body);
+          return { method, url, headers: h, body: last.opened, signal };
+        },
+        { retry, replayable, expected: expect ? (s) => expect.includes(s) : undefined, signal },
+      );
+    const res = await send();
+    if (res.status !== 401 || !replayable) return res;
+    const challenges = parseChallenges(res.headers['www-authenticate']);
+    if (challenges.length === 0) return res;
+    if (onRegistry) {
+      if (!(await this.#auth.onChallenge(challenges, sent, signal))) return res;
+    } else {
+      foreignToken = await crossHostToken(this.#client, url, challenges, signal);
+      if (foreignToken === undefined) return res;
+    }
+    discard(res.body);
+    release(last.opened);
+    return send();
+  }
+}
+
+/**
+ * Pings `registry`, sets up its authentication for `scopes` (`repository:<name>:pull`, …) and
+ * returns the transport. Fails with `PingError`/`RequestFailedError` when the registry cannot be
+ * reached, `TransportError` when it answers the ping or the token request with an error, and
+ * `AuthChallengeError` when its challenge cannot be used.
+ *
+ * @example
+ * const repo = Repository.parse('ghcr.io/org/app');
+ * const t = await newTransport(repo.registry, [repo.scope('pull')], { authenticator });
+ * const res = await t.request({ method: 'GET', url: `/v2/${repo.repositoryStr()}/tags/list` });
+ */
+export async function newTransport(registry: Registry, scopes: readonly string[], options: TransportOptions = {}): Promise<Transport> {
+  const client = new HttpClient({
+    dispatcherFor: dispatcherPicker(options),
+    userAgent: options.userAgent,
+    retry: resolveRetry(options.retry),
+    logger: options.logger,
+    onWarning: options.onWarning,
+  });
+  const signal = options.signal;
+  const pinged = await ping(client, registry, { insecure: options.insecure, signal });
+  const host = registry.registryStr();
+  if (pinged.unparsed !== undefined) {
+    throw new AuthChallengeError(
+      pinged.unparsed === ''
+        ? `${host} answered 401 to GET /v2/ without a WWW-Authenticate header`
+        : `${host} answered 401 to GET /v2/ with a WWW-Authenticate header that does not parse: ${JSON.stringify(pinged.unparsed)}`,
+    );
+  }
+  const auth = new RegistryAuth({
+    client,
+    registryHost: host,
+    scheme: pinged.scheme,
+    insecure: options.insecure ?? false,
+    authenticator: options.authenticator,
+    scopes,
+    signal,
+  });
+  await auth.start(pinged.challenge);
+  return new RegistryTransport(registry, pinged.scheme, client, auth, signal);
+}

@@ -1,0 +1,162 @@
+/**
+ * @module Uploading one blob (distribution-spec "pushing blobs"): skip what the repository has
+ * (HEAD), mount from another repository of the same registry, a monolithic POST for small
+ * blobs, and for the rest a session whose PATCH resumes after a dropped connection from the
+ * offset the registry reports (ggcr #1448: ggcr restarts a 40 GB layer from zero).
+ */
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Repository } from '../name/index.ts';
+import type { Hash } from '../v1/hash.ts';
+import { isTemporary } from '../internal/retry/index.ts';
+import { pipe } from '../internal/pipe/index.ts';
+import type { Transport } from './transport/index.ts';
+import { headBlob, headerOf } from './fetcher.ts';
+
+/** Blobs up to this size go in one POST: one round trip instead of three. */
+export const MONOLITHIC_LIMIT = 1024 * 1024;
+/** How many times a dropped PATCH is resumed before giving up. */
+const RESUMES = 5;
+
+export interface BlobSource {
+  readonly digest: Hash;
+  readonly size: number;
+  /** Opens the blob from its start; called again to resume (the first bytes are then skipped). */
+  open(): Promise<Readable>;
+  /** A repository of the same registry that has the blob (cross-repository mount). */
+  readonly mountFrom?: Repository | undefined;
+}
+
+export type UploadOutcome = 'existing' | 'mounted' | 'pushed';
+
+/** Drops the first `n` bytes of a stream (resuming a re-opened blob past what the registry has). */
+function skip(n: number): Transform {
+  let left = n;
+  return new Transform({
+    transform(chunk: Buffer, _e, cb: TransformCallback) {
+      if (left >= chunk.length) {
+        left -= chunk.length;
+        return cb();
+      }
+      const rest = chunk.subarray(left);
+      left = 0;
+      cb(null, rest);
+    },
+  });
+}
+
+/** Counts bytes for progress as they leave. */
+function meter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _e, cb: TransformCallback) {
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+}
+
+function location(t: Transport, headers: Record<string, string | string[] | undefined>, what: string): string {
+  const loc = headerOf(headers, 'location');
+  if (!loc) throw new Error(`${what}: the registry answered without a Location`);
+  return new URL(loc, t.url('/')).toString();
+}
+
+function withDigest(url: string, digest: Hash): string {
+  const u = new URL(url);
+  u.searchParams.set('digest', digest.toString());
+  return u.toString();
+}
+
+/** Where the registry says the upload is: the byte after its `Range: 0-<end>`. */
+async function uploadedBytes(t: Transport, url: string, signal?: AbortSignal): Promise<number> {
+  const res = await t.request({ method: 'GET', url, expect: [204, 200], retry: true, ...(signal ? { signal } : {}) });
+  res.body.resume();
+  const range = headerOf(res.headers, 'range');
+  const m = range ? /(\d+)-(\d+)/.exec(range) : null;
+  if (!m) return 0;
+  // "0-0" is what distribution says for an empty upload as well as for one byte: treat as empty.
+  return Number(m[2]) === 0 ? 0 : Number(m[2]) + 1;
+}
+
+/** Uploads `src` into `repo` unless it is there; reports bytes sent through `onBytes`. */
+export async function uploadBlob(
+  t: Transport,
+  repo: Repository,
+  src: BlobSource,
+  options: { signal?: AbortSignal | undefined; onBytes?: ((n: number) => void) | undefined } = {},
+): Promise<UploadOutcome> {
+  const { signal } = options;
+  const sig = signal ? { signal } : {};
+  const onBytes = options.onBytes ?? (() => {});
+  if ((await headBlob(t, repo, src.digest, signal)) !== undefined) return 'existing';
+  const base = `/v2/${repo.repositoryStr()}/blobs/uploads/`;
+
+  if (src.mountFrom && src.mountFrom.registryStr() === repo.registryStr() && src.mountFrom.repositoryStr() !== repo.repositoryStr()) {
+    t.addScopes([src.mountFrom.scope('pull')]);
+    const res = await t.request({
+      method: 'POST',
+      url: `${base}?mount=${src.digest}&from=${encodeURIComponent(src.mountFrom.repositoryStr())}`,
+      expect: [201, 202],
+      ...sig,
+    });
+    res.body.resume();
+    if (res.status === 201) return 'mounted';
+    return patchAndPut(t, location(t, res.headers, 'mount fallback'), src, onBytes, signal);
+  }
+
+  if (src.size >= 0 && src.size <= MONOLITHIC_LIMIT) {
+    const res = await t.request({
+      method: 'POST',
+      url: `${base}?digest=${src.digest}`,
+      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(src.size) },
+      body: async () => pipe(await src.open(), meter(onBytes)),
+      expect: [201, 202],
+      ...sig,
+    });
+    res.body.resume();
+    if (res.status === 201) return 'pushed';
+    // A registry that ignores the digest opened a session instead; finish it the usual way.
+    return patchAndPut(t, location(t, res.headers, 'monolithic upload'), src, onBytes, signal);
+  }
+
+  const res = await t.request({ method: 'POST', url: base, headers: { 'Content-Type': 'application/json' }, expect: [202], ...sig });
+  res.body.resume();
+  return patchAndPut(t, location(t, res.headers, 'upload start'), src, onBytes, signal);
+}
+
+async function patchAndPut(t: Transport, url: string, src: BlobSource, onBytes: (n: number) => void, signal?: AbortSignal): Promise<UploadOutcome> {
+  const sig = signal ? { signal } : {};
+  let offset = 0;
+  let next = url;
+  for (let attempt = 0; ; attempt++) {
+    const from = offset;
+    try {
+      const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+      if (src.size >= 0) {
+        headers['Content-Length'] = String(src.size - from);
+        // Only a resumed chunk says where it starts: some registries refuse Content-Range on a
+        // streamed first PATCH, and ggcr never sends one.
+        if (from > 0 && src.size - from > 0) headers['Content-Range'] = `${from}-${src.size - 1}`;
+      }
+      const res = await t.request({
+        method: 'PATCH',
+        url: next,
+        headers,
+        body: async () => pipe(await src.open(), skip(from), meter(onBytes)),
+        expect: [202, 201, 204],
+        // The whole PATCH is resumed below from the registry's offset, not replayed from zero.
+        retry: false,
+        ...sig,
+      });
+      res.body.resume();
+      next = headerOf(res.headers, 'location') ? location(t, res.headers, 'PATCH') : next;
+      break;
+    } catch (err) {
+      if (attempt >= RESUMES || !isTemporary(err)) throw err;
+      signal?.throwIfAborted();
+      offset = await uploadedBytes(t, next, signal);
+    }
+  }
+  const put = await t.request({ method: 'PUT', url: withDigest(next, src.digest), expect: [201, 204], ...sig });
+  put.body.resume();
+  return 'pushed';
+}

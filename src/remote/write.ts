@@ -1,0 +1,187 @@
+/**
+ * @module Writing to a registry (ggcr's `remote.Write/WriteIndex/WriteLayer/Put/Tag/Delete`):
+ * blobs first (bounded by `jobs`, existing ones skipped, mounts where the source is known),
+ * then manifests, children before parents. Progress covers bytes and blobs.
+ */
+import { Readable } from 'node:stream';
+import { parseReference, type Reference, type Repository, Tag } from '../name/index.ts';
+import * as types from '../types/index.ts';
+import { Hash } from '../v1/hash.ts';
+import type { Descriptor } from '../v1/descriptor.ts';
+import type { Image, ImageIndex, Layer } from '../v1/interfaces.ts';
+import { mapLimit } from '../internal/limiter/index.ts';
+import type { Transport } from './transport/index.ts';
+import { transportFor, headManifest, ACCEPT_ALL } from './fetcher.ts';
+import { uploadBlob, type UploadOutcome } from './upload.ts';
+import { DEFAULT_JOBS, type RemoteOptions } from './options.ts';
+
+function toRef(ref: Reference | string): Reference {
+  return typeof ref === 'string' ? parseReference(ref) : ref;
+}
+
+/** Progress across one write: totals grow as blobs are found, so `complete ≤ total` always. */
+class Progress {
+  total = 0;
+  complete = 0;
+  readonly report: RemoteOptions['onProgress'];
+  constructor(report?: RemoteOptions['onProgress']) {
+    this.report = report;
+  }
+  add(n: number): void {
+    this.total += n;
+    this.report?.({ total: this.total, complete: this.complete });
+  }
+  done(n: number): void {
+    this.complete += n;
+    this.report?.({ total: this.total, complete: this.complete });
+  }
+}
+
+interface Session {
+  readonly t: Transport;
+  readonly repo: Repository;
+  readonly options: RemoteOptions;
+  readonly progress: Progress;
+  /** Blobs already handled in this write (an index shares layers between children). */
+  readonly seen: Map<string, Promise<UploadOutcome>>;
+}
+
+async function session(ref: Reference, options: RemoteOptions): Promise<Session> {
+  const t = await transportFor(ref.context(), 'push,pull', options);
+  return { t, repo: ref.context(), options, progress: new Progress(options.onProgress), seen: new Map() };
+}
+
+/** A layer's source repository when it came from the same registry (for a mount). */
+function mountSource(l: Layer): Repository | undefined {
+  return (l as { mountFrom?: Repository }).mountFrom;
+}
+
+async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
+  const [digest, size, mediaType] = await Promise.all([l.digest(), l.size(), l.mediaType()]);
+  const key = digest.toString();
+  const known = s.seen.get(key);
+  if (known) return known;
+  const p = (async () => {
+    // Foreign and non-distributable layers stay where their urls say unless asked (ggcr).
+    if (!types.isDistributable(mediaType) && !s.options.allowNondistributableArtifacts) return 'existing' as const;
+    s.progress.add(size);
+    const outcome = await uploadBlob(
+      s.t,
+      s.repo,
+      { digest, size, open: () => l.compressed(s.options.signal ? { signal: s.options.signal } : {}), mountFrom: mountSource(l) },
+      { signal: s.options.signal, onBytes: (n) => s.progress.done(n) },
+    );
+    if (outcome !== 'pushed') s.progress.done(size);
+    s.options.log?.(`${outcome} blob: ${digest}`);
+    return outcome;
+  })();
+  s.seen.set(key, p);
+  try {
+    return await p;
+  } catch (err) {
+    s.seen.delete(key); // another caller may retry failed work (ggcr)
+    throw err;
+  }
+}
+
+async function putManifest(s: Session, ref: string, raw: Buffer, mediaType: string): Promise<void> {
+  const res = await s.t.request({
+    method: 'PUT',
+    url: `/v2/${s.repo.repositoryStr()}/manifests/${ref}`,
+    headers: { 'Content-Type': mediaType },
+    body: raw,
+    expect: [200, 201, 202],
+    ...(s.options.signal ? { signal: s.options.signal } : {}),
+  });
+  res.body.resume();
+}
+
+/** True when the registry already has exactly this manifest under `ref`. */
+async function alreadyThere(s: Session, ref: string, digest: Hash): Promise<boolean> {
+  try {
+    return (await headManifest(s.t, s.repo, ref, ACCEPT_ALL, s.options.signal)).digest.equals(digest);
+  } catch {
+    return false; // 404 (or a registry that refuses HEAD): push it
+  }
+}
+
+async function writeImageIn(s: Session, img: Image, ref: string): Promise<void> {
+  const [raw, mediaType, digest] = await Promise.all([img.rawManifest(), img.mediaType(), img.digest()]);
+  if (ref !== digest.toString() && (await alreadyThere(s, ref, digest))) return;
+  const layers = await img.layers();
+  const cfg = await img.rawConfigFile();
+  const cfgDigest = await img.configName();
+  await mapLimit(
+    [async (): Promise<unknown> => {
+      s.progress.add(cfg.length);
+      const outcome = await uploadBlob(s.t, s.repo, { digest: cfgDigest, size: cfg.length, open: async () => Readable.from([cfg]) }, { signal: s.options.signal, onBytes: (n) => s.progress.done(n) });
+      if (outcome !== 'pushed') s.progress.done(cfg.length);
+      return outcome;
+    }, ...layers.map((l) => (): Promise<unknown> => pushLayer(s, l))],
+    s.options.jobs ?? DEFAULT_JOBS,
+    (f) => f(),
+    s.options.signal ? { signal: s.options.signal } : {},
+  );
+  await putManifest(s, ref, raw, mediaType);
+}
+
+async function writeIndexIn(s: Session, idx: ImageIndex, ref: string): Promise<void> {
+  const [raw, mediaType, digest, im] = await Promise.all([idx.rawManifest(), idx.mediaType(), idx.digest(), idx.indexManifest()]);
+  if (ref !== digest.toString() && (await alreadyThere(s, ref, digest))) return;
+  // Children one at a time, depth first, as ggcr: their layers already run `jobs` wide.
+  for (const d of im.manifests) {
+    if (types.isIndex(d.mediaType)) await writeIndexIn(s, await idx.imageIndex(d.digest), d.digest.toString());
+    else if (types.isImage(d.mediaType)) await writeImageIn(s, await idx.image(d.digest), d.digest.toString());
+  }
+  await putManifest(s, ref, raw, mediaType);
+}
+
+/**
+ * Pushes an image: its blobs (skipping what is there), then its manifest under `ref`
+ * (ggcr `remote.Write`).
+ *
+ * @example
+ * await remote.write('localhost:5000/app:v1', random.image(1024, 2));
+ */
+export async function write(ref: Reference | string, img: Image, options: RemoteOptions = {}): Promise<void> {
+  const r = toRef(ref);
+  await writeImageIn(await session(r, options), img, r.identifier());
+}
+
+/** Pushes an index and everything under it (ggcr `remote.WriteIndex`). */
+export async function writeIndex(ref: Reference | string, idx: ImageIndex, options: RemoteOptions = {}): Promise<void> {
+  const r = toRef(ref);
+  await writeIndexIn(await session(r, options), idx, r.identifier());
+}
+
+/** Pushes one blob into a repository (ggcr `remote.WriteLayer`). */
+export async function writeLayer(repo: Repository, l: Layer, options: RemoteOptions = {}): Promise<UploadOutcome> {
+  const s = await session(repo.tag('latest'), options);
+  return pushLayer(s, l);
+}
+
+/** PUTs manifest bytes as they are under `ref` (ggcr `remote.Put`): no blob is checked or pushed. */
+export async function put(ref: Reference | string, manifest: { raw: Buffer; mediaType: string }, options: RemoteOptions = {}): Promise<Descriptor> {
+  const r = toRef(ref);
+  const s = await session(r, options);
+  await putManifest(s, r.identifier(), manifest.raw, manifest.mediaType);
+  return { mediaType: manifest.mediaType, size: manifest.raw.length, digest: Hash.of(manifest.raw) };
+}
+
+/** Points `tag` at the manifest `desc` names in the same repository (ggcr `remote.Tag`). */
+export async function tag(tagRef: Tag | string, manifest: { raw: Buffer; mediaType: string }, options: RemoteOptions = {}): Promise<void> {
+  await put(typeof tagRef === 'string' ? Tag.parse(tagRef) : tagRef, manifest, options);
+}
+
+/** Deletes the manifest `ref` names (ggcr `remote.Delete`). */
+export async function del(ref: Reference | string, options: RemoteOptions = {}): Promise<void> {
+  const r = toRef(ref);
+  const t = await transportFor(r.context(), 'delete', options);
+  const res = await t.request({
+    method: 'DELETE',
+    url: `/v2/${r.context().repositoryStr()}/manifests/${r.identifier()}`,
+    expect: [200, 202],
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  res.body.resume();
+}
