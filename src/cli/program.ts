@@ -7,6 +7,7 @@ import { version } from '../internal/version/index.ts';
 import { registerRegistry } from './registry.ts';
 import { registerRemoteCommands } from './remote-commands.ts';
 import { addGlobalFlags } from './globals.ts';
+import { registerAuthCommands } from './auth-commands.ts';
 
 export interface ProgramIO {
   readonly stdout: (s: string) => void;
@@ -22,7 +23,7 @@ const defaultIO: ProgramIO = {
 };
 
 /** Builds a fresh program, so tests can run commands in-process with their own output sinks. */
-export function buildProgram(io: ProgramIO = defaultIO): Command {
+export function buildProgram(io: ProgramIO = defaultIO, hooks: { stdin?: () => Promise<string> } = {}): Command {
   const program = new Command('crane')
     .description('crane is a tool for managing container images')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -37,6 +38,7 @@ export function buildProgram(io: ProgramIO = defaultIO): Command {
 
   addGlobalFlags(program);
   registerRemoteCommands(program, io);
+  registerAuthCommands(program, io, hooks.stdin);
   registerRegistry(program, io);
 
   return program;

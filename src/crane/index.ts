@@ -10,3 +10,4 @@ export { digest, manifest, config, blob, listTags, catalog } from './read.ts';
 export { copy, ClobberError, type CopyOptions } from './copy.ts';
 export { tag, deleteRef as delete, deleteRef } from './write.ts';
 export { remoteOptions, type CraneOptions } from './options.ts';
+export * as auth from './auth.ts';

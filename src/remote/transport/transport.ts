@@ -60,6 +60,19 @@ export interface Transport {
 
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
+/** One hop of a request (the request itself, or a redirect of it). */
+interface Hop {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: RequestBody | undefined;
+  readonly retry: boolean;
+  readonly expect: readonly number[] | undefined;
+  readonly signal: AbortSignal | undefined;
+  /** The body stream of the latest attempt, closed when the hop is abandoned. */
+  opened?: Awaited<ReturnType<typeof openBody>>;
+}
+
 function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
   return a && b ? AbortSignal.any([a, b]) : (a ?? b);
 }
@@ -103,15 +116,15 @@ class RegistryTransport implements Transport {
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
     const expect = req.expect;
     for (let hop = 0; ; hop++) {
-      const last: { opened?: Awaited<ReturnType<typeof openBody>> } = {};
-      const res = await this.#hop(method, url, headers, body, req.retry ?? true, expect, signal, last);
+      const current: Hop = { method, url, headers, body, retry: req.retry ?? true, expect, signal };
+      const res = await this.#hop(current);
       const location = first(res.headers['location']);
       const keepsBody = res.status === 307 || res.status === 308;
       // Like Go's client, a one-shot body cannot follow a 307/308: the redirect itself is the answer.
       const canFollow = REDIRECTS.has(res.status) && location !== undefined && !(keepsBody && body !== undefined && !isReplayable(body));
       if ((req.followRedirects ?? true) && canFollow) {
         discard(res.body);
-        release(last.opened);
+        release(current.opened);
         if (hop >= MAX_REDIRECTS) {
           throw new RequestFailedError(`stopped after ${MAX_REDIRECTS} redirects`, { method, url: redactURL(url) });
         }
@@ -144,16 +157,8 @@ class RegistryTransport implements Transport {
   }
 
   /** One hop: credentials if it goes to the registry, retries, and one replay after a usable 401. */
-  async #hop(
-    method: string,
-    url: URL,
-    headers: Readonly<Record<string, string>>,
-    body: RequestBody | undefined,
-    retry: boolean,
-    expect: readonly number[] | undefined,
-    signal: AbortSignal | undefined,
-    last: { opened?: Awaited<ReturnType<typeof openBody>> },
-  ): Promise<HttpResponse> {
+  async #hop(hop: Hop): Promise<HttpResponse> {
+    const { method, url, headers, body, retry, expect, signal } = hop;
     const onRegistry = isRegistryURL(url, this.#host, this.scheme);
     const replayable = isReplayable(body);
     let sent: string | undefined;
@@ -163,8 +168,8 @@ class RegistryTransport implements Transport {
         async () => {
           sent = onRegistry ? await this.#auth.header(signal) : foreignToken === undefined ? undefined : `Bearer ${foreignToken}`;
           const h = sent === undefined ? headers : { ...headers, authorization: sent };
-          last.opened = await openBody(body);
-          return { method, url, headers: h, body: last.opened, signal };
+          hop.opened = await openBody(body);
+          return { method, url, headers: h, body: hop.opened, signal };
         },
         { retry, replayable, expected: expect ? (s) => expect.includes(s) : undefined, signal },
       );
@@ -179,7 +184,7 @@ class RegistryTransport implements Transport {
       if (foreignToken === undefined) return res;
     }
     discard(res.body);
-    release(last.opened);
+    release(hop.opened);
     return send();
   }
 }
