@@ -2,7 +2,6 @@
  * @module `crane auth login | logout | get`: the credential store docker and podman share.
  */
 import type { Command } from 'commander';
-import * as auth from '../crane/auth.ts';
 import type { ProgramIO } from './program.ts';
 
 async function readStdin(): Promise<string> {
@@ -10,6 +9,8 @@ async function readStdin(): Promise<string> {
   for await (const c of process.stdin) text += (c as Buffer).toString('utf8');
   return text;
 }
+
+const auth = () => import('../crane/auth.ts');
 
 export function registerAuthCommands(program: Command, io: ProgramIO, stdin: () => Promise<string> = readStdin): void {
   const a = program.command('auth').description('Log in or access credentials');
@@ -24,7 +25,7 @@ export function registerAuthCommands(program: Command, io: ProgramIO, stdin: () 
       let password = flags.password;
       if (flags.passwordStdin) password = (await stdin()).replace(/[\r\n]+$/, '');
       if (!flags.username || password === undefined) throw new Error('username and password required (-u and -p or --password-stdin)');
-      const path = await auth.login(server, flags.username, password);
+      const path = await (await auth()).login(server, flags.username, password);
       io.stderr(`logged in via ${path}\n`);
     });
 
@@ -32,7 +33,7 @@ export function registerAuthCommands(program: Command, io: ProgramIO, stdin: () 
     .description('Log out of a registry')
     .argument('<server>')
     .action(async (server: string) => {
-      const path = await auth.logout(server);
+      const path = await (await auth()).logout(server);
       io.stderr(`logged out via ${path}\n`);
     });
 
@@ -41,7 +42,7 @@ export function registerAuthCommands(program: Command, io: ProgramIO, stdin: () 
     .argument('[registry]', 'registry address (else read from stdin, as a credential helper)')
     .action(async (registry?: string) => {
       const server = registry ?? (await stdin()).trim();
-      const creds = await auth.get(server);
+      const creds = await (await auth()).get(server);
       if (!creds) throw new Error('credentials not found in native keychain');
       io.stdout(`${JSON.stringify(creds)}\n`);
     });

@@ -4,8 +4,6 @@
  */
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { listen } from '../registry/server.ts';
-import { createDiskStorage } from '../registry/storage/index.ts';
 import type { ProgramIO } from './program.ts';
 
 /** `--address` forms: `:5000`, `host:port`, `[::1]:5000`, `5000`. crane's default is `:$PORT` or `:0`. */
@@ -36,6 +34,7 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
       const { host, port } = parseAddress(opts.address);
       const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
       const auth = opts.authConfig ? await (await import('./registry-auth.ts')).authFromConfig(opts.authConfig) : undefined;
+      const { listen } = await import('../registry/server.ts');
       const running = await listen({
         host,
         port,
@@ -64,6 +63,7 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
     .option('--untagged', 'also remove manifests no tag reaches')
     .option('--dry-run', 'only list what would be removed')
     .action(async (opts: { disk: string; untagged?: boolean; dryRun?: boolean }) => {
+      const { createDiskStorage } = await import('../registry/storage/index.ts');
       const storage = await createDiskStorage(opts.disk);
       try {
         const report = await storage.gc({ dryRun: opts.dryRun === true, untagged: opts.untagged === true });

@@ -6,13 +6,18 @@
 import type { Command } from 'commander';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import * as crane from '../crane/index.ts';
 import { parseReference, Registry } from '../name/index.ts';
-import * as remote from '../remote/index.ts';
-import * as validate from '../validate/index.ts';
 import * as types from '../types/index.ts';
 import { optionsFrom, printWarnings } from './globals.ts';
 import type { ProgramIO } from './program.ts';
+
+// The library is loaded when a command runs, not when the CLI starts: `crane --help` and
+// `crane version` stay fast and small.
+const lib = async () => ({
+  crane: await import('../crane/index.ts'),
+  remote: await import('../remote/index.ts'),
+  validate: await import('../validate/index.ts'),
+});
 
 export function registerRemoteCommands(program: Command, io: ProgramIO): void {
   const run = (fn: (o: ReturnType<typeof optionsFrom>, ...args: never[]) => Promise<void>) =>
@@ -32,6 +37,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('--full-ref', '(Optional) if true, print the full image reference by digest')
     .action(
       run(async (o, image: string, flags: { fullRef?: boolean }) => {
+        const { crane, remote, validate } = await lib();
         const d = await crane.digest(image, o);
         io.stdout(flags.fullRef ? `${parseReference(image).context().name()}@${d}\n` : `${d}\n`);
       }),
@@ -43,6 +49,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<image>')
     .action(
       run(async (o, image: string) => {
+        const { crane, remote, validate } = await lib();
         io.stdout((await crane.manifest(image, o)).toString('utf8'));
       }),
     );
@@ -53,6 +60,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<image>')
     .action(
       run(async (o, image: string) => {
+        const { crane, remote, validate } = await lib();
         io.stdout((await crane.config(image, o)).toString('utf8'));
       }),
     );
@@ -63,6 +71,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<blob>', 'repo@digest')
     .action(
       run(async (o, ref: string) => {
+        const { crane, remote, validate } = await lib();
         const s = await crane.blob(ref, o);
         await pipeline(s, new Writable({ write: (c: Buffer, _e, cb) => io.stdoutBytes(c, cb) }));
       }),
@@ -76,6 +85,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('-O, --omit-digest-tags', '(Optional), if true, omit digest tags (e.g., ":sha256-...")')
     .action(
       run(async (o, repo: string, flags: { fullRef?: boolean; omitDigestTags?: boolean }) => {
+        const { crane, remote, validate } = await lib();
         const tags = await crane.listTags(repo, o);
         const name = flags.fullRef ? parseReference(repo).context().name() : '';
         for (const t of tags) {
@@ -92,6 +102,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('--full-ref', '(Optional) if true, print the full image reference')
     .action(
       run(async (o, registry: string, flags: { fullRef?: boolean }) => {
+        const { crane, remote, validate } = await lib();
         const reg = Registry.parse(registry);
         for (const r of await crane.catalog(registry, o)) io.stdout(flags.fullRef ? `${reg.name()}/${r}\n` : `${r}\n`);
       }),
@@ -109,6 +120,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('--referrers', 'Also copy the manifests that refer to what is copied (signatures, SBOMs, attestations)')
     .action(
       run(async (o, src: string, dst: string, flags: { allTags?: boolean; clobber?: boolean; jobs?: number; referrers?: boolean }) => {
+        const { crane, remote, validate } = await lib();
         await crane.copy(src, dst, {
           ...o,
           ...(flags.allTags ? { allTags: true } : {}),
@@ -126,6 +138,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<tag>')
     .action(
       run(async (o, img: string, tag: string) => {
+        const { crane, remote, validate } = await lib();
         await crane.tag(img, tag, o);
       }),
     );
@@ -136,6 +149,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<image>')
     .action(
       run(async (o, image: string) => {
+        const { crane, remote, validate } = await lib();
         await crane.delete(image, o);
       }),
     );
@@ -147,6 +161,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('--fast', 'Skip downloading/digesting layers')
     .action(
       run(async (o, flags: { remote?: string; fast?: boolean }) => {
+        const { crane, remote, validate } = await lib();
         if (!flags.remote) throw new Error('--remote (or --tarball, with a later version) is required');
         const desc = await remote.get(flags.remote, o);
         try {
