@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Anonymous } from '../authn/authenticator.ts';
-import { DigestMismatchError, BadDocumentError } from '../errors/index.ts';
+import { DigestMismatchError, BadDocumentError, SizeMismatchError } from '../errors/index.ts';
 import type { Repository } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import { Hash } from '../v1/hash.ts';
@@ -109,8 +109,10 @@ export async function fetchBlob(t: Transport, repo: Repository, digest: Hash, si
   const res = await t.request({ method: 'GET', url: `/v2/${repo.repositoryStr()}/blobs/${digest}`, expect: [200], ...(signal ? { signal } : {}) });
   const length = headerOf(res.headers, 'content-length');
   if (size >= 0 && length !== undefined && Number(length) !== size) {
+    // Destroying an undici body emits 'error' (Request aborted): nobody else listens, so swallow it here.
+    res.body.on('error', () => {});
     res.body.destroy();
-    throw new BadDocumentError(`blob ${repo.name()}@${digest}: the registry says ${length} bytes, the descriptor ${size}`);
+    throw new SizeMismatchError(`blob ${repo.name()}@${digest}: the registry says ${length} bytes, the descriptor ${size}`, size, Number(length));
   }
   return pipe(res.body, verifyStream({ digest, size, what: `blob ${repo.name()}@${digest}` }));
 }

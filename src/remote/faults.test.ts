@@ -1,0 +1,133 @@
+// The client against a registry that misbehaves on purpose: our registry's handler behind a
+// loopback server that drops connections mid-upload, corrupts blobs and sends huge manifests.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as remote from './index.ts';
+import * as random from '../random/index.ts';
+import * as validate from '../validate/index.ts';
+import { create, type Registry } from '../registry/server.ts';
+
+type Fault = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+let reg: Registry;
+let server: Server;
+let host = '';
+let fault: Fault | undefined;
+const seen: string[] = [];
+
+before(async () => {
+  reg = await create();
+  server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (fault?.(req, res)) return;
+    reg.handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await reg.close();
+});
+
+test('a PATCH dropped mid-blob resumes from the offset the registry reports', async () => {
+  const img = random.image(3 * 1024 * 1024, 1, { seed: 'resume' });
+  let dropped = false;
+  fault = (req, res) => {
+    if (dropped || req.method !== 'PATCH') return false;
+    dropped = true;
+    let n = 0;
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > 1024 * 1024) req.socket.destroy();
+    });
+    reg.handler(req, res);
+    return true;
+  };
+  seen.length = 0;
+  await remote.write(`${host}/faults/resume:v1`, img);
+  fault = undefined;
+  const patches = seen.filter((s) => s.startsWith('PATCH'));
+  assert.ok(dropped, 'the fault fired');
+  assert.ok(patches.length >= 2, `resumed with a second PATCH: ${patches.join(', ')}`);
+  assert.ok(seen.some((s) => s.startsWith('GET /v2/faults/resume/blobs/uploads/')), 'asked the registry where the upload was');
+  await validate.image(await remote.image(`${host}/faults/resume:v1`));
+});
+
+test('a blob whose bytes do not match its digest is an error, not data', async () => {
+  const img = random.image(10_000, 1, { seed: 'corrupt' });
+  await remote.write(`${host}/faults/corrupt:v1`, img);
+  const { digest, size: realSize } = (await img.manifest()).layers[0]!;
+  const layerDigest = digest.toString();
+  let size = realSize; // same length, other bytes: only the digest can tell
+  fault = (req, res) => {
+    if (req.method !== 'GET' || !req.url?.endsWith(layerDigest)) return false;
+    res.writeHead(200, { 'Content-Length': String(size), 'Docker-Content-Digest': layerDigest });
+    res.end(Buffer.alloc(size, 1));
+    return true;
+  };
+  try {
+    const back = await remote.image(`${host}/faults/corrupt:v1`);
+    const [l] = await back.layers();
+    await assert.rejects(
+      (async () => {
+        for await (const _ of await l!.compressed()) {
+          // drain
+        }
+      })(),
+      (e: { code?: string }) => e.code === 'ERR_DIGEST_MISMATCH',
+    );
+    size = realSize + 100; // and a length that lies
+    const [again] = await (await remote.image(`${host}/faults/corrupt:v1`)).layers();
+    await assert.rejects(again!.compressed(), (e: { code?: string }) => e.code === 'ERR_SIZE_MISMATCH');
+  } finally {
+    fault = undefined;
+  }
+});
+
+test('a connection dropped mid-blob on pull is an error, never a short blob', async () => {
+  const img = random.image(500_000, 1, { seed: 'drop' });
+  await remote.write(`${host}/faults/drop:v1`, img);
+  const layer = (await img.manifest()).layers[0]!;
+  fault = (req, res) => {
+    if (req.method !== 'GET' || !req.url?.endsWith(layer.digest.toString())) return false;
+    res.writeHead(200, { 'Content-Length': String(layer.size) });
+    res.write(Buffer.alloc(1000));
+    setTimeout(() => res.socket?.destroy(), 20);
+    return true;
+  };
+  try {
+    const [l] = await (await remote.image(`${host}/faults/drop:v1`)).layers();
+    await assert.rejects(async () => {
+      for await (const _ of await l!.compressed()) {
+        // drain
+      }
+    });
+  } finally {
+    fault = undefined;
+  }
+});
+
+test('a manifest over the 100 MiB cap is refused without being held whole', async () => {
+  fault = (req, res) => {
+    if (!req.url?.includes('/manifests/huge')) return false;
+    res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' });
+    const chunk = Buffer.alloc(1024 * 1024, 32);
+    let sent = 0;
+    const pump = () => {
+      while (sent < 101 && res.write(chunk)) sent++;
+      if (sent >= 101) res.end();
+      else res.once('drain', pump);
+    };
+    pump();
+    return true;
+  };
+  try {
+    await assert.rejects(remote.get(`${host}/faults/x:huge`), (e: { code?: string }) => e.code === 'ERR_TOO_LARGE');
+  } finally {
+    fault = undefined;
+  }
+});
