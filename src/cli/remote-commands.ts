@@ -121,13 +121,19 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .action(
       run(async (o, src: string, dst: string, flags: { allTags?: boolean; clobber?: boolean; jobs?: number; referrers?: boolean }) => {
         const { crane, remote, validate } = await lib();
+        const { withProgressBars } = await import('./progress-bars.ts');
+        const bars = await withProgressBars(o);
+        try {
         await crane.copy(src, dst, {
-          ...o,
+          ...bars.options,
           ...(flags.allTags ? { allTags: true } : {}),
           ...(flags.clobber === false ? { noClobber: true } : {}),
           ...(flags.jobs ? { jobs: flags.jobs } : {}),
           ...(flags.referrers ? { referrers: true } : {}),
         });
+        } finally {
+          bars.stop();
+        }
       }),
     );
 

@@ -4,7 +4,7 @@
  */
 import type { Authenticator, Keychain } from '../authn/authenticator.ts';
 import type { Platform } from '../v1/platform.ts';
-import type { ProgressCallback } from '../v1/progress.ts';
+import type { BlobProgressCallback, ProgressCallback } from '../v1/progress.ts';
 import type { TransportOptions } from './transport/index.ts';
 
 export interface RemoteOptions extends Omit<TransportOptions, 'authenticator' | 'signal'> {
@@ -20,6 +20,8 @@ export interface RemoteOptions extends Omit<TransportOptions, 'authenticator' | 
   readonly pageSize?: number;
   /** Bytes and blobs done out of total, for pulls and pushes. */
   readonly onProgress?: ProgressCallback;
+  /** The same, blob by blob (for per-blob bars). */
+  readonly onBlobProgress?: BlobProgressCallback;
   /** Push foreign / non-distributable layers too (crane `--allow-nondistributable-artifacts`). */
   readonly allowNondistributableArtifacts?: boolean;
   /** Human-readable progress lines (`pushed blob: …`, `existing blob: …`), as crane prints them. */

@@ -32,7 +32,8 @@ class Progress {
     this.report?.({ total: this.total, complete: this.complete });
   }
   done(n: number): void {
-    this.complete += n;
+    // A body sent twice (a registry that turned a monolithic POST into a session) counts once.
+    this.complete = Math.min(this.complete + n, this.total);
     this.report?.({ total: this.total, complete: this.complete });
   }
 }
@@ -65,13 +66,24 @@ async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
     // Foreign and non-distributable layers stay where their urls say unless asked (ggcr).
     if (!types.isDistributable(mediaType) && !s.options.allowNondistributableArtifacts) return 'existing' as const;
     s.progress.add(size);
+    let sent = 0;
+    const blob = (complete: number) => s.options.onBlobProgress?.({ digest: key, total: size, complete });
+    blob(0);
     const outcome = await uploadBlob(
       s.t,
       s.repo,
       { digest, size, open: () => l.compressed(s.options.signal ? { signal: s.options.signal } : {}), mountFrom: mountSource(l) },
-      { signal: s.options.signal, onBytes: (n) => s.progress.done(n) },
+      {
+        signal: s.options.signal,
+        onBytes: (n) => {
+          sent += n;
+          s.progress.done(n);
+          blob(Math.min(sent, size));
+        },
+      },
     );
     if (outcome !== 'pushed') s.progress.done(size);
+    blob(size);
     s.options.log?.(`${outcome} blob: ${digest}`);
     return outcome;
   })();

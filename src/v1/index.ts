@@ -18,5 +18,5 @@ export {
   type RootFS,
 } from './config.ts';
 export type { Layer, Image, ImageIndex, Describable, WithDescriptor, StreamOptions } from './interfaces.ts';
-export type { Update, ProgressCallback } from './progress.ts';
+export type { Update, ProgressCallback, BlobUpdate, BlobProgressCallback } from './progress.ts';
 export type { MediaType } from '../types/index.ts';

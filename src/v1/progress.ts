@@ -11,3 +11,13 @@ export interface Update {
 
 /** Receives progress updates; must be cheap and must not throw. */
 export type ProgressCallback = (update: Update) => void;
+
+/** Progress of one blob of a transfer (per-blob bars). */
+export interface BlobUpdate {
+  readonly digest: string;
+  readonly total: number;
+  readonly complete: number;
+}
+
+/** Receives per-blob progress; must be cheap and must not throw. */
+export type BlobProgressCallback = (update: BlobUpdate) => void;
