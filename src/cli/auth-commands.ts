@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import type { ProgramIO } from './program.ts';
+import { optionsFrom } from './globals.ts';
 
 async function readStdin(): Promise<string> {
   let text = '';
@@ -12,8 +13,18 @@ async function readStdin(): Promise<string> {
 
 const auth = () => import('../crane/auth.ts');
 
+/** Exit with `code` after the command printed its own answer (no `Error:` line). */
+export class SilentExit extends Error {
+  readonly exitCode: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.exitCode = code;
+  }
+}
+
 export function registerAuthCommands(program: Command, io: ProgramIO, stdin: () => Promise<string> = readStdin): void {
   const a = program.command('auth').description('Log in or access credentials');
+  registerTokenCommand(a, io, (cmd) => optionsFrom(cmd, io));
 
   a.command('login')
     .description('Log in to a registry')
@@ -43,7 +54,26 @@ export function registerAuthCommands(program: Command, io: ProgramIO, stdin: () 
     .action(async (registry?: string) => {
       const server = registry ?? (await stdin()).trim();
       const creds = await (await auth()).get(server);
-      if (!creds) throw new Error('credentials not found in native keychain');
+      if (!creds) {
+        // A credential helper answers "not found" on stdout: docker's client reads it from there.
+        io.stdout('credentials not found in native keychain\n');
+        throw new SilentExit(1);
+      }
       io.stdout(`${JSON.stringify(creds)}\n`);
+    });
+}
+
+export function registerTokenCommand(auth: import('commander').Command, io: ProgramIO, options: (cmd: import('commander').Command) => object): void {
+  auth
+    .command('token')
+    .description('Retrieves a token for a remote repo')
+    .argument('<repo>')
+    .option('-H, --header', 'Output in header format (Authorization: Bearer <token>)')
+    .option('-m, --mount <repo>', 'Scopes to mount from', (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)])
+    .option('--push', 'Request push scopes')
+    .action(async function (this: import('commander').Command, repo: string, flags: { header?: boolean; mount?: string[]; push?: boolean }) {
+      const { token } = await import('../crane/token.ts');
+      const t = await token(repo, { ...options(this), ...(flags.push ? { push: true } : {}), ...(flags.mount ? { mounts: flags.mount } : {}) });
+      io.stdout(flags.header ? `Authorization: Bearer ${t.token}` : `${JSON.stringify(t)}\n`);
     });
 }

@@ -20,7 +20,9 @@ program.exitOverride();
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  const e = err as { code?: string; exitCode?: number; message?: string };
+  const e = err as { code?: string; exitCode?: number; message?: string; name?: string };
+  // The command already printed its answer (e.g. `auth get` with no credentials).
+  if (e.name === 'SilentExit' || err?.constructor?.name === 'SilentExit') process.exit(e.exitCode ?? 1);
   // commander reports help and version displays as exits with code 0; pass those through.
   if (typeof e.code === 'string' && e.code.startsWith('commander.')) process.exit(e.exitCode ?? 1);
   process.stderr.write(`Error: ${e.message ?? String(err)}\n`);

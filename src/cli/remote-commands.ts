@@ -169,7 +169,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
       run(async (o, flags: { remote?: string; fast?: boolean }) => {
         const { crane, remote, validate } = await lib();
         if (!flags.remote) throw new Error('--remote (or --tarball, with a later version) is required');
-        const desc = await remote.get(flags.remote, o);
+        const desc = await remote.get(flags.remote, await crane.remoteOptions(o));
         try {
           if (types.isIndex(desc.mediaType) && !o.platform) await validate.index(await desc.imageIndex(), { fast: flags.fast === true });
           else await validate.image(await desc.image(), { fast: flags.fast === true });

@@ -11,3 +11,4 @@ export { copy, ClobberError, type CopyOptions } from './copy.ts';
 export { tag, deleteRef as delete, deleteRef } from './write.ts';
 export { remoteOptions, type CraneOptions } from './options.ts';
 export * as auth from './auth.ts';
+export { token, type TokenAnswer } from './token.ts';

@@ -100,6 +100,11 @@ export async function layer(ref: Digest | string, options: RemoteOptions = {}): 
   const ctx = await context(r, options);
   const h = r.hash();
   const size = await headBlob(ctx.transport, ctx.repo, h, options.signal);
-  if (size === undefined) throw new NotFoundError(`blob ${r.name()} not found`);
+  if (size === undefined) {
+    // A HEAD has no body: ask with a GET so the error carries the registry's own words (BLOB_UNKNOWN…).
+    const res = await ctx.transport.request({ method: 'GET', url: `/v2/${ctx.repo.repositoryStr()}/blobs/${h}`, expect: [200], ...(options.signal ? { signal: options.signal } : {}) });
+    res.body.destroy();
+    throw new NotFoundError(`blob ${r.name()} not found`);
+  }
   return compressedToLayer(remoteLayer(ctx, { mediaType: types.DockerLayer, size, digest: h }));
 }
