@@ -48,5 +48,10 @@ test('login stores credentials docker can read; crane then uses them; logout era
   assert.deepEqual(JSON.parse((await crane(['auth', 'get', reg.host])).out), { Username: 'ci', Secret: 's3cret' });
   assert.equal((await crane(['ls', `${reg.host}/private/app`])).out, 'v1\n');
   await crane(['auth', 'logout', reg.host]);
-  await assert.rejects(crane(['auth', 'get', reg.host]), /credentials not found in native keychain/);
+  // As a credential helper: the "not found" answer on stdout, and exit status 1.
+  let out = '';
+  const program = buildProgram({ stdout: (s) => (out += s), stderr: () => {}, stdoutBytes: (_b, done) => done() });
+  program.exitOverride();
+  await assert.rejects(program.parseAsync(['auth', 'get', reg.host], { from: 'user' }), (e: { exitCode?: number }) => e.exitCode === 1);
+  assert.equal(out, 'credentials not found in native keychain\n');
 });
