@@ -5,9 +5,9 @@
 import { Hash } from '../v1/hash.ts';
 import { RegistryHttpError, digestInvalid } from './http-errors.ts';
 
-// distribution-spec v1.1 "Pulling manifests": <name> and <reference> grammars.
-const NAME = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
+// distribution-spec v1.1 "Pulling manifests": <name> and <reference> grammars, kept in one
+// place with the storage's own checks.
+import { repositoryPattern as NAME, tagPattern as TAG } from './storage/names.ts';
 /** Long names make long paths; distribution caps the name at 255 characters as well. */
 const MAX_NAME = 255;
 

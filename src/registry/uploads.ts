@@ -12,9 +12,8 @@ import { RegistryHttpError, digestInvalid, uploadUnknown } from './http-errors.t
 import { checkName, parseDigest } from './names.ts';
 import { discard, send } from './respond.ts';
 import type { AppendOptions, UploadInfo } from './storage/types.ts';
+import { isUploadId } from './storage/names.ts';
 
-// Upload ids are the lowercase UUIDs the storage hands out; anything else cannot be one.
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function uploadHeaders(name: string, u: UploadInfo): Record<string, string> {
   return {
@@ -134,7 +133,8 @@ export async function startUpload(ctx: Ctx, name: string): Promise<void> {
 /** PATCH / PUT / GET / DELETE /v2/<name>/blobs/uploads/<id> */
 export async function upload(ctx: Ctx, name: string, id: string): Promise<void> {
   const { req, res, url, storage } = ctx;
-  if (!ID.test(id)) throw uploadUnknown(id);
+  // Upload ids are the lowercase UUIDs the storage hands out; anything else cannot be one.
+  if (!isUploadId(id)) throw uploadUnknown(id);
   switch (req.method) {
     case 'GET': {
       await ctx.authorize({ repository: name, actions: ['pull', 'push'] });
