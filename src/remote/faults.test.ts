@@ -131,3 +131,18 @@ test('a manifest over the 100 MiB cap is refused without being held whole', asyn
     fault = undefined;
   }
 });
+
+test('an upload Location pointing at a private address is refused (SSRF)', async () => {
+  fault = (req, res) => {
+    if (req.method !== 'POST' || !req.url?.includes('/blobs/uploads/')) return false;
+    req.resume();
+    res.writeHead(202, { Location: 'http://169.254.169.254/latest/meta-data/', 'Content-Length': '0' });
+    res.end();
+    return true;
+  };
+  try {
+    await assert.rejects(remote.write(`${host}/faults/ssrf:v1`, random.image(2 * 1024 * 1024, 1, { seed: 'ssrf' })), (e: { code?: string }) => e.code === 'ERR_UNSAFE_URL');
+  } finally {
+    fault = undefined;
+  }
+});

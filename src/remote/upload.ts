@@ -9,7 +9,7 @@ import type { Repository } from '../name/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import { isTemporary } from '../internal/retry/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
-import type { Transport } from './transport/index.ts';
+import { checkRedirect, type Transport } from './transport/index.ts';
 import { headBlob, headerOf } from './fetcher.ts';
 
 /** Blobs up to this size go in one POST: one round trip instead of three. */
@@ -57,7 +57,8 @@ function meter(onBytes: (n: number) => void): Transform {
 function location(t: Transport, headers: Record<string, string | string[] | undefined>, what: string): string {
   const loc = headerOf(headers, 'location');
   if (!loc) throw new Error(`${what}: the registry answered without a Location`);
-  return new URL(loc, t.url('/')).toString();
+  // An upload Location may send our bytes elsewhere: the same SSRF rules as a redirect (ggcr).
+  return checkRedirect(t.url('/'), loc, t.registry.registryStr()).toString();
 }
 
 function withDigest(url: string, digest: Hash): string {
