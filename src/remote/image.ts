@@ -2,7 +2,8 @@
  * @module Remote images and indexes as lazy views: manifests fetched once, configs and layers
  * only when read, every blob verified as it streams.
  */
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { pipe } from '../internal/pipe/index.ts';
 import { NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
 import type { Repository } from '../name/index.ts';
 import * as types from '../types/index.ts';
@@ -11,6 +12,7 @@ import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex } from '../v1/interfaces.ts';
 import { parseIndexManifest, parseManifest, type IndexManifest } from '../v1/manifest.ts';
 import { compressedToImage } from '../partial/image.ts';
+import type { BlobProgressCallback, ProgressCallback } from '../v1/progress.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import { lazy } from '../internal/lazy/index.ts';
 import { readAll } from '../internal/limit/index.ts';
@@ -24,6 +26,35 @@ export interface RemoteContext {
   readonly repo: Repository;
   readonly transport: Transport;
   readonly signal?: AbortSignal | undefined;
+  /** Pull progress: every blob read through these views counts (bytes, overall and per blob). */
+  readonly onProgress?: ProgressCallback | undefined;
+  readonly onBlobProgress?: BlobProgressCallback | undefined;
+  /** Running totals shared by the views of one pull. */
+  readonly totals?: { total: number; complete: number };
+}
+
+/** Reports a blob's bytes as they are read (pulls have progress too, unlike ggcr). */
+function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
+  if (!ctx.onProgress && !ctx.onBlobProgress) return s;
+  const totals = ctx.totals ?? { total: 0, complete: 0 };
+  const size = Math.max(desc.size, 0);
+  totals.total += size;
+  let seen = 0;
+  const key = desc.digest.toString();
+  ctx.onBlobProgress?.({ digest: key, total: size, complete: 0 });
+  // A pass-through, not a 'data' listener: listening would start the flow before the reader.
+  return pipe(
+    s,
+    new Transform({
+      transform(c: Buffer, _e, cb) {
+        seen += c.length;
+        totals.complete = Math.min(totals.complete + c.length, totals.total);
+        ctx.onProgress?.({ total: totals.total, complete: totals.complete });
+        ctx.onBlobProgress?.({ digest: key, total: size, complete: Math.min(seen, size) });
+        cb(null, c);
+      },
+    }),
+  );
 }
 
 /** A layer of a remote image: facts from the manifest, bytes on demand, existence by HEAD. */
@@ -36,7 +67,7 @@ export function remoteLayer(ctx: RemoteContext, desc: Descriptor): CompressedLay
     mountFrom: ctx.repo,
     compressed: async (o) => {
       if (desc.data) return Readable.from([Buffer.from(verifyDescriptorData(desc, { what: `layer ${desc.digest}` }))]);
-      return fetchBlob(ctx.transport, ctx.repo, desc.digest, desc.size, o?.signal ?? ctx.signal);
+      return metered(ctx, desc, await fetchBlob(ctx.transport, ctx.repo, desc.digest, desc.size, o?.signal ?? ctx.signal));
     },
     exists: async () => (await headBlob(ctx.transport, ctx.repo, desc.digest, ctx.signal)) !== undefined,
   };

@@ -33,7 +33,14 @@ export interface RemoteDescriptor {
 
 async function context(ref: Reference, options: RemoteOptions): Promise<RemoteContext> {
   const transport = await transportFor(ref.context(), 'pull', options);
-  return { repo: ref.context(), transport, signal: options.signal };
+  return {
+    repo: ref.context(),
+    transport,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    onBlobProgress: options.onBlobProgress,
+    totals: { total: 0, complete: 0 },
+  };
 }
 
 async function resolveImage(ctx: RemoteContext, fetched: FetchedManifest, options: RemoteOptions, depth = 0): Promise<Image> {

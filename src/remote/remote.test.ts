@@ -28,9 +28,13 @@ describe('remote against our registry', () => {
     const last = updates[updates.length - 1]!;
     assert.equal(last.complete, last.total);
     assert.ok(last.total > 150_000);
-    const back = await remote.image(ref);
+    const pulled: { total: number; complete: number }[] = [];
+    const back = await remote.image(ref, { onProgress: (u) => pulled.push(u) });
     assert.ok((await back.digest()).equals(await img.digest()));
     await validate.image(back);
+    // Pulls report progress too: validate read every layer.
+    const end = pulled[pulled.length - 1]!;
+    assert.ok(end.complete > 150_000 && end.complete <= end.total, JSON.stringify(end));
     assert.ok((await remote.head(ref)).digest.equals(await img.digest()));
   });
 
