@@ -37,28 +37,25 @@ export class BadHashError extends OciError {
   override readonly code = 'ERR_BAD_HASH';
 }
 
-/** Bytes whose digest differs from the one they were expected to have. */
-export class DigestMismatchError extends OciError {
-  override readonly code = 'ERR_DIGEST_MISMATCH';
-  readonly expected: string;
-  readonly actual: string;
-  constructor(message: string, expected: string, actual: string, options?: { cause?: unknown }) {
+/** An error about a value that was not what it was expected to be; both are kept as data. */
+export abstract class ExpectedActualError<T> extends OciError {
+  readonly expected: T;
+  readonly actual: T;
+  constructor(message: string, expected: T, actual: T, options?: { cause?: unknown }) {
     super(message, options);
     this.expected = expected;
     this.actual = actual;
   }
 }
 
+/** Bytes whose digest differs from the one they were expected to have. */
+export class DigestMismatchError extends ExpectedActualError<string> {
+  override readonly code = 'ERR_DIGEST_MISMATCH';
+}
+
 /** A stream longer or shorter than the size it was expected to have. */
-export class SizeMismatchError extends OciError {
+export class SizeMismatchError extends ExpectedActualError<number> {
   override readonly code = 'ERR_SIZE_MISMATCH';
-  readonly expected: number;
-  readonly actual: number;
-  constructor(message: string, expected: number, actual: number, options?: { cause?: unknown }) {
-    super(message, options);
-    this.expected = expected;
-    this.actual = actual;
-  }
 }
 
 /** A JSON document (manifest, index, config, descriptor) that is not what it claims to be. */
@@ -160,15 +157,8 @@ export class UploadNotFoundError extends OciError {
 }
 
 /** A chunk that does not start where the upload ends (distribution answers 416). */
-export class UploadOffsetError extends OciError {
+export class UploadOffsetError extends ExpectedActualError<number> {
   override readonly code = 'ERR_UPLOAD_OFFSET';
-  readonly expected: number;
-  readonly actual: number;
-  constructor(message: string, expected: number, actual: number, options?: { cause?: unknown }) {
-    super(message, options);
-    this.expected = expected;
-    this.actual = actual;
-  }
 }
 
 /**
