@@ -146,3 +146,38 @@ test('an upload Location pointing at a private address is refused (SSRF)', async
     fault = undefined;
   }
 });
+
+test('a foreign layer is fetched from its urls when the registry lacks it, and verified', async () => {
+  const { Hash } = await import('../v1/hash.ts');
+  const types = await import('../types/index.ts');
+  const staticLayer = await import('../static/index.ts');
+  const { Repository } = await import('../name/index.ts');
+  const blob = Buffer.from('foreign layer bytes, served elsewhere');
+  const digest = Hash.of(blob);
+  const config = Buffer.from('{"architecture":"amd64","os":"windows","rootfs":{"type":"layers","diff_ids":[]},"config":{}}');
+  await remote.writeLayer(Repository.parse(`${host}/faults/foreign`), staticLayer.newLayer(config, types.DockerConfigJSON));
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: types.DockerManifestSchema2,
+    config: { mediaType: types.DockerConfigJSON, size: config.length, digest: Hash.of(config).toString() },
+    layers: [{ mediaType: types.DockerForeignLayer, size: blob.length, digest: digest.toString(), urls: [`http://${host}/foreign/layer`] }],
+  }));
+  await remote.put(`${host}/faults/foreign:v1`, { raw: manifest, mediaType: types.DockerManifestSchema2 });
+  let served = 0;
+  fault = (req, res) => {
+    if (req.url !== '/foreign/layer') return false;
+    served++;
+    res.writeHead(200, { 'Content-Length': String(blob.length) });
+    res.end(blob);
+    return true;
+  };
+  try {
+    const [l] = await (await remote.image(`${host}/faults/foreign:v1`)).layers();
+    const chunks: Buffer[] = [];
+    for await (const c of await l!.compressed()) chunks.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), blob);
+    assert.equal(served, 1);
+  } finally {
+    fault = undefined;
+  }
+});

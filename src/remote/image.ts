@@ -16,8 +16,8 @@ import type { BlobProgressCallback, ProgressCallback } from '../v1/progress.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import { lazy } from '../internal/lazy/index.ts';
 import { readAll } from '../internal/limit/index.ts';
-import { verifyDescriptorData } from '../internal/verify/index.ts';
-import type { Transport } from './transport/index.ts';
+import { verifyDescriptorData, verifyStream } from '../internal/verify/index.ts';
+import { checkRedirect, type Transport } from './transport/index.ts';
 import { fetchBlob, fetchManifest, headBlob, type FetchedManifest } from './fetcher.ts';
 import { MANIFEST_LIMIT } from './options.ts';
 
@@ -57,6 +57,20 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
   );
 }
 
+async function fetchForeign(ctx: RemoteContext, desc: Descriptor, signal: AbortSignal | undefined, first: unknown): Promise<Readable> {
+  let last = first;
+  for (const u of desc.urls ?? []) {
+    try {
+      const url = checkRedirect(ctx.transport.url('/'), u, ctx.transport.registry.registryStr());
+      const res = await ctx.transport.request({ method: 'GET', url: url.toString(), expect: [200], ...(signal ? { signal } : {}) });
+      return pipe(res.body, verifyStream({ digest: desc.digest, size: desc.size, what: `foreign layer ${desc.digest} from ${url.origin}` }));
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}
+
 /** A layer of a remote image: facts from the manifest, bytes on demand, existence by HEAD. */
 export function remoteLayer(ctx: RemoteContext, desc: Descriptor): CompressedLayer & { exists(): Promise<boolean> } {
   return {
@@ -67,7 +81,15 @@ export function remoteLayer(ctx: RemoteContext, desc: Descriptor): CompressedLay
     mountFrom: ctx.repo,
     compressed: async (o) => {
       if (desc.data) return Readable.from([Buffer.from(verifyDescriptorData(desc, { what: `layer ${desc.digest}` }))]);
-      return metered(ctx, desc, await fetchBlob(ctx.transport, ctx.repo, desc.digest, desc.size, o?.signal ?? ctx.signal));
+      const signal = o?.signal ?? ctx.signal;
+      try {
+        return metered(ctx, desc, await fetchBlob(ctx.transport, ctx.repo, desc.digest, desc.size, signal));
+      } catch (err) {
+        // Foreign / non-distributable layers live at their `urls`: the registry first, then each
+        // URL in turn (ggcr), every one under the SSRF rules, the bytes verified all the same.
+        if (!desc.urls?.length) throw err;
+        return metered(ctx, desc, await fetchForeign(ctx, desc, signal, err));
+      }
     },
     exists: async () => (await headBlob(ctx.transport, ctx.repo, desc.digest, ctx.signal)) !== undefined,
   };
