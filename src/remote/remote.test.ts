@@ -75,6 +75,24 @@ describe('remote against our registry', () => {
     assert.equal((await remote.image(`${reg.host}/dst/app:v1`).then((i) => i.digest())).toString(), (await from.digest()).toString());
   });
 
+  test('multiWrite pushes several images and an index, sharing blobs within a repository', async () => {
+    const a = random.image(5000, 2, { seed: 'mw-a' });
+    const idx = random.index(1000, 1, 2, { seed: 'mw-i' });
+    const lines: string[] = [];
+    await remote.multiWrite(
+      new Map<string, import('../v1/interfaces.ts').Image | import('../v1/interfaces.ts').ImageIndex>([
+        [`${reg.host}/mw/app:a1`, a],
+        [`${reg.host}/mw/app:a2`, a],
+        [`${reg.host}/mw/other:idx`, idx],
+      ]),
+      { log: (l) => lines.push(l) },
+    );
+    assert.ok((await remote.head(`${reg.host}/mw/app:a2`)).digest.equals(await a.digest()));
+    assert.ok((await remote.head(`${reg.host}/mw/other:idx`)).digest.equals(await idx.digest()));
+    // Within one session a layer is pushed once, whatever references it.
+    assert.equal(lines.filter((l) => l.startsWith('pushed blob')).length, 2 + 2);
+  });
+
   test('referrers: listed through the API, filtered by artifactType', async () => {
     const subject = random.image(100, 1, { seed: 'subj' });
     await remote.write(`${reg.host}/refs/app:v1`, subject);

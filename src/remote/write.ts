@@ -197,3 +197,31 @@ export async function del(ref: Reference | string, options: RemoteOptions = {}):
   });
   res.body.resume();
 }
+
+/**
+ * Writes several images and indexes (ggcr `remote.MultiWrite`): items of one repository share a
+ * session (one token, blobs uploaded once), repositories go `jobs` at a time.
+ *
+ * @example
+ * await remote.multiWrite(new Map([['reg/app:v1', img1], ['reg/app:v2', img2]]));
+ */
+export async function multiWrite(items: ReadonlyMap<string | Reference, Image | ImageIndex>, options: RemoteOptions = {}): Promise<void> {
+  const byRepo = new Map<string, { ref: Reference; item: Image | ImageIndex }[]>();
+  for (const [ref, item] of items) {
+    const r = toRef(ref);
+    const key = r.context().name();
+    byRepo.set(key, [...(byRepo.get(key) ?? []), { ref: r, item }]);
+  }
+  await mapLimit(
+    [...byRepo.values()],
+    options.jobs ?? DEFAULT_JOBS,
+    async (group) => {
+      const s = await session(group[0]!.ref, options);
+      for (const { ref, item } of group) {
+        if ('indexManifest' in item) await writeIndexIn(s, item, ref.identifier());
+        else await writeImageIn(s, item, ref.identifier());
+      }
+    },
+    options.signal ? { signal: options.signal } : {},
+  );
+}
