@@ -1,23 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable, type Duplex } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { CompressionError } from '../../errors/index.ts';
 import { detectCompression, type Compression } from './detect.ts';
 import { autoDecompress, compressStream, decompressStream } from './dispatch.ts';
 import { zstdBackend } from './zstd.ts';
+import { through } from './codec.test-fixtures.ts';
 
 const data = Buffer.from('layer contents '.repeat(10_000));
-
-async function through(input: Buffer, stage: Duplex): Promise<Buffer> {
-  const out: Buffer[] = [];
-  await pipeline(Readable.from([input], { objectMode: false }), stage, async (s: AsyncIterable<Buffer>) => {
-    for await (const c of s) out.push(c);
-  });
-  return Buffer.concat(out);
-}
 
 const kinds: Compression[] = ['none', 'gzip', 'zstd'];
 const native = (await zstdBackend()) === 'native';

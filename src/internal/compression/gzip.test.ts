@@ -1,37 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { Readable, type Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { CompressionError, InvalidArgumentError } from '../../errors/index.ts';
 import { gunzipStream, gzipStream } from './gzip.ts';
+import { MiB, samples, text, through } from './codec.test-fixtures.ts';
 
-const MiB = 1024 * 1024;
-const text = Buffer.from(
-  Array.from({ length: 60_000 }, (_, i) => `line ${i}: the quick brown fox jumps over the lazy dog\n`).join(''),
-).subarray(0, 3 * MiB);
-const samples: Record<string, Buffer> = {
-  'empty': Buffer.alloc(0),
-  'one byte': Buffer.of(42),
-  '3 MiB random + 3 MiB text': Buffer.concat([randomBytes(3 * MiB), text]),
-};
-
-/** Feeds `data` in 64 KiB chunks, as files and sockets deliver it. */
-function source(data: Buffer): Readable {
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < data.length; i += 65536) chunks.push(data.subarray(i, i + 65536));
-  return Readable.from(chunks, { objectMode: false });
-}
-
-async function through(data: Buffer, stage: Transform): Promise<Buffer> {
-  const out: Buffer[] = [];
-  await pipeline(source(data), stage, async (s: AsyncIterable<Buffer>) => {
-    for await (const c of s) out.push(c);
-  });
-  return Buffer.concat(out);
-}
 
 const hasGzip = spawnSync('gzip', ['--version']).error === undefined;
 

@@ -1,37 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { Readable, type Duplex, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { CompressionError, InvalidArgumentError } from '../../errors/index.ts';
 import { zstdBackend, zstdCompressStream, zstdDecompressStream } from './zstd.ts';
+import { MiB, samples, text, through } from './codec.test-fixtures.ts';
 
-const MiB = 1024 * 1024;
-const text = Buffer.from(
-  Array.from({ length: 60_000 }, (_, i) => `line ${i}: the quick brown fox jumps over the lazy dog\n`).join(''),
-).subarray(0, 3 * MiB);
-const samples: Record<string, Buffer> = {
-  'empty': Buffer.alloc(0),
-  'one byte': Buffer.of(42),
-  '3 MiB random + 3 MiB text': Buffer.concat([randomBytes(3 * MiB), text]),
-};
-
-function source(data: Buffer): Readable {
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < data.length; i += 65536) chunks.push(data.subarray(i, i + 65536));
-  return Readable.from(chunks, { objectMode: false });
-}
-
-async function through(data: Buffer, stage: Duplex): Promise<Buffer> {
-  const out: Buffer[] = [];
-  await pipeline(source(data), stage, async (s: AsyncIterable<Buffer>) => {
-    for await (const c of s) out.push(c);
-  });
-  return Buffer.concat(out);
-}
 
 const backend = await zstdBackend();
 const native = backend === 'native';
