@@ -13,11 +13,7 @@ import type { ProgramIO } from './program.ts';
 
 // The library is loaded when a command runs, not when the CLI starts: `crane --help` and
 // `crane version` stay fast and small.
-const lib = async () => ({
-  crane: await import('../crane/index.ts'),
-  remote: await import('../remote/index.ts'),
-  validate: await import('../validate/index.ts'),
-});
+const lib = () => import('../crane/index.ts');
 
 export function registerRemoteCommands(program: Command, io: ProgramIO): void {
   const run = (fn: (o: ReturnType<typeof optionsFrom>, ...args: never[]) => Promise<void>) =>
@@ -37,7 +33,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('--full-ref', '(Optional) if true, print the full image reference by digest')
     .action(
       run(async (o, image: string, flags: { fullRef?: boolean }) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         const d = await crane.digest(image, o);
         io.stdout(flags.fullRef ? `${parseReference(image).context().name()}@${d}\n` : `${d}\n`);
       }),
@@ -49,7 +45,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<image>')
     .action(
       run(async (o, image: string) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         io.stdout((await crane.manifest(image, o)).toString('utf8'));
       }),
     );
@@ -60,7 +56,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<image>')
     .action(
       run(async (o, image: string) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         io.stdout((await crane.config(image, o)).toString('utf8'));
       }),
     );
@@ -71,7 +67,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<blob>', 'repo@digest')
     .action(
       run(async (o, ref: string) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         const s = await crane.blob(ref, o);
         await pipeline(s, new Writable({ write: (c: Buffer, _e, cb) => io.stdoutBytes(c, cb) }));
       }),
@@ -85,7 +81,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('-O, --omit-digest-tags', '(Optional), if true, omit digest tags (e.g., ":sha256-...")')
     .action(
       run(async (o, repo: string, flags: { fullRef?: boolean; omitDigestTags?: boolean }) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         const tags = await crane.listTags(repo, o);
         const name = flags.fullRef ? parseReference(repo).context().name() : '';
         for (const t of tags) {
@@ -102,7 +98,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('--full-ref', '(Optional) if true, print the full image reference')
     .action(
       run(async (o, registry: string, flags: { fullRef?: boolean }) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         const reg = Registry.parse(registry);
         for (const r of await crane.catalog(registry, o)) io.stdout(flags.fullRef ? `${reg.name()}/${r}\n` : `${r}\n`);
       }),
@@ -120,7 +116,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('--referrers', 'Also copy the manifests that refer to what is copied (signatures, SBOMs, attestations)')
     .action(
       run(async (o, src: string, dst: string, flags: { allTags?: boolean; clobber?: boolean; jobs?: number; referrers?: boolean }) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         const { withProgressBars } = await import('./progress-bars.ts');
         const bars = await withProgressBars(o);
         try {
@@ -144,7 +140,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<tag>')
     .action(
       run(async (o, img: string, tag: string) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         await crane.tag(img, tag, o);
       }),
     );
@@ -155,7 +151,7 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .argument('<image>')
     .action(
       run(async (o, image: string) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
         await crane.delete(image, o);
       }),
     );
@@ -167,7 +163,9 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .option('--fast', 'Skip downloading/digesting layers')
     .action(
       run(async (o, flags: { remote?: string; fast?: boolean }) => {
-        const { crane, remote, validate } = await lib();
+        const crane = await lib();
+        const remote = await import('../remote/index.ts');
+        const validate = await import('../validate/index.ts');
         if (!flags.remote) throw new Error('--remote (or --tarball, with a later version) is required');
         const desc = await remote.get(flags.remote, await crane.remoteOptions(o));
         try {

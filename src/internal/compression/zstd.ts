@@ -102,12 +102,13 @@ export function zstdCompressStream(options: ZstdOptions = {}): Transform {
 export function zstdDecompressStream(options: DecompressOptions = {}): Duplex {
   const b = loadBackend();
   const toError = (err: unknown) => codecError('zstd', 'decompress', options.what, err);
-  return b.kind === 'native' ? nativeDecompressor(b.zstd, toError) : jsDecompressor(toError);
+  return b.kind === 'native' ? nativeDecompressor(toError) : jsDecompressor(toError);
 }
 
 const emptyInput = () => new Error('unexpected end of input: no zstd frame');
 
-function nativeDecompressor(zstd: ZstdNapi, toError: (err: unknown) => Error): Duplex {
+function nativeDecompressor(toError: (err: unknown) => Error): Duplex {
+  // The low-level binding: zstd-napi's own DecompressStream pushes a chunk's whole output at once.
   const binding = requireCjs('zstd-napi/binding') as { DCtx: new () => ZstdDCtx; dStreamOutSize(): number };
   return new SteppedDecompressor(nativeStepDecoder(new binding.DCtx(), binding.dStreamOutSize()), toError, emptyInput);
 }
