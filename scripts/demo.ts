@@ -13,7 +13,7 @@ import * as validate from '../src/validate/index.ts';
 import * as types from '../src/types/index.ts';
 import { Platform } from '../src/v1/platform.ts';
 import { writeLayoutTar, extractLayoutTar, readLayoutDir } from './demo-layout-tar.ts';
-import { pushIndex, pullIndex } from './demo-registry-client.ts';
+import * as remote from '../src/remote/index.ts';
 import { listen } from '../src/registry/server.ts';
 
 const t0 = performance.now();
@@ -54,9 +54,10 @@ try {
   const reg = await listen({ storage: { disk: join(dir, 'registry') } });
   try {
     log(`started an embedded registry at ${reg.url}, storing in ${join(dir, 'registry')}`);
-    await pushIndex(reg.url, 'demo/app', 'v1', back, log);
-    log(`pushed ${reg.host}/demo/app:v1`);
-    const pulled = await pullIndex(reg.url, 'demo/app', 'v1');
+    const ref = `${reg.host}/demo/app:v1`;
+    await remote.writeIndex(ref, back, { log: (line) => log(`  ${line}`) });
+    log(`pushed ${ref} with the registry client (remote.writeIndex)`);
+    const pulled = await remote.index(ref);
     log(`read it back from the registry: index ${await pulled.digest()}`);
     if (!(await pulled.digest()).equals(await idx.digest())) throw new Error('index digest changed through the registry');
     await validate.index(pulled);
