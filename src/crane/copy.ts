@@ -78,8 +78,15 @@ async function copyOne(src: Reference, dst: Reference, o: CopyOptions): Promise<
     const img: Image = await desc.image();
     await remote.write(target, img, o);
     written = desc.descriptor.digest;
+  } else if (types.isSchema1(desc.mediaType)) {
+    // Schema 1 is never rewritten (its digest covers the bytes): its blobs first, then the same bytes.
+    const s1 = await desc.schema1();
+    const pusher = new remote.Pusher(o);
+    await mapLimit(await s1.layers(), o.jobs ?? 4, (l) => pusher.upload(dst.context(), l), o.signal ? { signal: o.signal } : {});
+    await pusher.put(target, { raw: desc.manifest, mediaType: desc.mediaType });
+    written = desc.descriptor.digest;
   } else {
-    // Schema 1 and artifacts of other types are copied as they are.
+    // Artifacts of other types are copied as they are.
     await remote.put(target, { raw: desc.manifest, mediaType: desc.mediaType }, o);
     written = desc.descriptor.digest;
   }

@@ -27,8 +27,31 @@ export const ACCEPT_ALL = [
 ];
 export const ACCEPT_INDEX = [types.DockerManifestList, types.OCIImageIndex];
 
+/**
+ * Where a `Puller`/`Pusher` keeps the transports it made, so that every call it makes reuses one
+ * transport (and so one token) per repository and action set. Not part of the public options.
+ */
+export const transportCache = Symbol('containerregistry.remote.transports');
+
+/** Options as a puller or pusher passes them: the public ones plus its transport cache. */
+export type CachingOptions = RemoteOptions & { readonly [transportCache]?: Map<string, Promise<Transport>> };
+
 /** A transport for `repo` with `actions` (`pull`, `push,pull`, `delete`…), credentials from the options. */
-export async function transportFor(repo: Repository, actions: string, options: RemoteOptions = {}): Promise<Transport> {
+export async function transportFor(repo: Repository, actions: string, options: CachingOptions = {}): Promise<Transport> {
+  const cache = options[transportCache];
+  if (!cache) return makeTransport(repo, actions, options);
+  const key = `${repo.name()} ${actions}`;
+  let t = cache.get(key);
+  if (!t) {
+    t = makeTransport(repo, actions, options);
+    cache.set(key, t);
+    // A failed handshake (bad credentials, registry down) must not be remembered.
+    t.catch(() => cache.delete(key));
+  }
+  return t;
+}
+
+async function makeTransport(repo: Repository, actions: string, options: RemoteOptions): Promise<Transport> {
   const authenticator =
     options.auth ??
     (options.keychain

@@ -14,6 +14,7 @@ import { ACCEPT_ALL, ACCEPT_INDEX, fetchManifest, headManifest, headBlob, transp
 import { remoteImage, remoteIndex, remoteLayer, type RemoteContext } from './image.ts';
 import { DEFAULT_PLATFORM, type RemoteOptions } from './options.ts';
 import { pickChild } from './platform.ts';
+import { remoteSchema1, Schema1Error, type Schema1Image } from './schema1.ts';
 
 function toRef(ref: Reference | string): Reference {
   return typeof ref === 'string' ? parseReference(ref) : ref;
@@ -29,6 +30,8 @@ export interface RemoteDescriptor {
   image(): Promise<Image>;
   /** The index it is; an error for an image. */
   imageIndex(): Promise<ImageIndex>;
+  /** The schema 1 manifest it is (Schema1Error for anything else); `image()` refuses schema 1. */
+  schema1(): Promise<Schema1Image>;
 }
 
 async function context(ref: Reference, options: RemoteOptions): Promise<RemoteContext> {
@@ -45,6 +48,9 @@ async function context(ref: Reference, options: RemoteOptions): Promise<RemoteCo
 
 async function resolveImage(ctx: RemoteContext, fetched: FetchedManifest, options: RemoteOptions, depth = 0): Promise<Image> {
   if (types.isImage(fetched.mediaType)) return remoteImage(ctx, fetched);
+  if (types.isSchema1(fetched.mediaType)) {
+    throw new Schema1Error(`${ctx.repo.name()}@${fetched.digest} is a schema 1 manifest, which has no OCI image view: use schema1() (ggcr #377)`);
+  }
   if (!types.isIndex(fetched.mediaType)) {
     throw new UnexpectedMediaTypeError(`${ctx.repo.name()}@${fetched.digest} is ${JSON.stringify(fetched.mediaType)}: not an image or an index`);
   }
@@ -78,6 +84,7 @@ export async function get(ref: Reference | string, options: RemoteOptions = {}):
     mediaType: fetched.mediaType,
     image: () => resolveImage(ctx, fetched, options),
     imageIndex: async () => remoteIndex(ctx, fetched),
+    schema1: async () => remoteSchema1(ctx, fetched),
   };
 }
 

@@ -38,7 +38,7 @@ class Progress {
   }
 }
 
-interface Session {
+export interface Session {
   readonly t: Transport;
   readonly repo: Repository;
   readonly options: RemoteOptions;
@@ -47,7 +47,7 @@ interface Session {
   readonly seen: Map<string, Promise<UploadOutcome>>;
 }
 
-async function session(ref: Reference, options: RemoteOptions): Promise<Session> {
+export async function session(ref: Reference, options: RemoteOptions): Promise<Session> {
   const t = await transportFor(ref.context(), 'push,pull', options);
   return { t, repo: ref.context(), options, progress: new Progress(options.onProgress), seen: new Map() };
 }
@@ -57,7 +57,7 @@ function mountSource(l: Layer): Repository | undefined {
   return (l as { mountFrom?: Repository }).mountFrom;
 }
 
-async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
+export async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
   const [digest, size, mediaType] = await Promise.all([l.digest(), l.size(), l.mediaType()]);
   const key = digest.toString();
   const known = s.seen.get(key);
@@ -96,7 +96,7 @@ async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
   }
 }
 
-async function putManifest(s: Session, ref: string, raw: Buffer, mediaType: string): Promise<void> {
+export async function putManifest(s: Session, ref: string, raw: Buffer, mediaType: string): Promise<void> {
   const res = await s.t.request({
     method: 'PUT',
     url: `/v2/${s.repo.repositoryStr()}/manifests/${ref}`,
@@ -117,7 +117,7 @@ async function alreadyThere(s: Session, ref: string, digest: Hash): Promise<bool
   }
 }
 
-async function writeImageIn(s: Session, img: Image, ref: string): Promise<void> {
+export async function writeImageIn(s: Session, img: Image, ref: string): Promise<void> {
   const [raw, mediaType, digest] = await Promise.all([img.rawManifest(), img.mediaType(), img.digest()]);
   if (ref !== digest.toString() && (await alreadyThere(s, ref, digest))) return;
   const layers = await img.layers();
@@ -137,7 +137,7 @@ async function writeImageIn(s: Session, img: Image, ref: string): Promise<void> 
   await putManifest(s, ref, raw, mediaType);
 }
 
-async function writeIndexIn(s: Session, idx: ImageIndex, ref: string): Promise<void> {
+export async function writeIndexIn(s: Session, idx: ImageIndex, ref: string): Promise<void> {
   const [raw, mediaType, digest, im] = await Promise.all([idx.rawManifest(), idx.mediaType(), idx.digest(), idx.indexManifest()]);
   if (ref !== digest.toString() && (await alreadyThere(s, ref, digest))) return;
   // Children one at a time, depth first, as ggcr: their layers already run `jobs` wide.

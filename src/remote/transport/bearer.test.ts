@@ -222,6 +222,12 @@ test('a 401 from another host after a redirect gets an anonymous token of its ow
     assert.equal(new URL(tokenCall.url, blobs.url).searchParams.get('service'), 'blobs');
     for (const s of blobs.seen) assert.ok(!String(s.headers.authorization ?? '').includes('tok-'), 'the registry token stayed home');
     assert.equal(reg.tokenRequests.length, 1, "the registry's token state was not touched");
+    // A second blob from the same host reuses its token: no second 401, no second exchange.
+    const before = blobs.seen.length;
+    const again = await t.request({ method: 'GET', url: '/v2/a/blobs/sha256:2' });
+    assert.equal(await text(again.body), 'blob bytes');
+    assert.deepEqual(blobs.seen.slice(before).map((s) => s.url), ['/data/1']);
+    assert.equal(blobs.seen.filter((s) => s.url.startsWith('/token')).length, 1);
   } finally {
     await reg.close();
     await blobs.close();

@@ -6,7 +6,7 @@
  */
 import { fromConfig, type Authenticator } from '../../authn/authenticator.ts';
 import type { HttpClient } from './http-client.ts';
-import { fetchToken } from './token.ts';
+import { fetchToken, type Token } from './token.ts';
 
 /** What a {@link BearerAuth} is made from. */
 export interface BearerSettings {
@@ -43,6 +43,7 @@ export class BearerAuth {
   #authenticator: Authenticator;
   #scopes: string[];
   #token: string | undefined;
+  #answer: Token | undefined;
   #expiresAt: number | undefined;
   #marginMs = 0;
   /** The scopes changed since the token was issued. */
@@ -71,6 +72,11 @@ export class BearerAuth {
     this.#scopes = position === 'first' ? [...added, ...this.#scopes] : [...this.#scopes, ...added];
     this.#stale = true;
     return true;
+  }
+
+  /** The token server's latest answer (what `crane auth token` prints), after an exchange. */
+  get answer(): Token | undefined {
+    return this.#answer;
   }
 
   /** `Bearer <token>`, exchanging first when there is no token, the scopes grew, or it is about to expire. */
@@ -110,6 +116,7 @@ export class BearerAuth {
     if (auth.registryToken) {
       // A registry token is the bearer token itself (ggcr `refresh`): nothing to exchange.
       token = auth.registryToken;
+      this.#answer = { token };
     } else {
       const answer = await fetchToken(s.client, {
         realm: s.realm,
@@ -121,6 +128,7 @@ export class BearerAuth {
         signal: s.signal,
       });
       token = answer.token;
+      this.#answer = answer;
       lifetimeMs = answer.expiresInMs;
       // The OAuth2 flow hands back a refresh token to use from now on (ggcr does the same).
       if (answer.refreshToken) this.#authenticator = fromConfig({ identityToken: answer.refreshToken });

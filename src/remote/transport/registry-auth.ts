@@ -12,7 +12,7 @@ import { challengeScopes, type Challenge } from './challenge.ts';
 import { AuthChallengeError } from './errors.ts';
 import type { HttpClient } from './http-client.ts';
 import { validateRealm } from './ssrf.ts';
-import { fetchToken } from './token.ts';
+import { fetchToken, type Token } from './token.ts';
 
 /** What a {@link RegistryAuth} is made from. */
 export interface RegistryAuthSettings {
@@ -64,6 +64,11 @@ export class RegistryAuth {
     }
     this.#useBearer(challenge);
     await this.#bearer!.refresh(this.#settings.signal);
+  }
+
+  /** The bearer token answer the registry's token server gave, when it uses tokens. */
+  get tokenAnswer(): Token | undefined {
+    return this.#mode === 'bearer' ? this.#bearer!.answer : undefined;
   }
 
   /** The `Authorization` value for a request to the registry, if any. */

@@ -18,6 +18,7 @@ import { discard, HttpClient, release, type HttpResponse } from './http-client.t
 import { MAX_REDIRECTS, resolveRetry, type TransportOptions } from './options.ts';
 import { ping } from './ping.ts';
 import { crossHostToken, RegistryAuth } from './registry-auth.ts';
+import type { Token } from './token.ts';
 import { checkRedirect } from './ssrf.ts';
 
 /** One request through a {@link Transport}. */
@@ -56,6 +57,8 @@ export interface Transport {
   request(req: TransportRequest): Promise<TransportResponse>;
   /** Scopes the next token must cover too (e.g. a mount source's pull scope). */
   addScopes(scopes: readonly string[]): void;
+  /** The token server's answer when the registry uses bearer tokens (`crane auth token`); undefined otherwise. */
+  readonly tokenAnswer: Token | undefined;
 }
 
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -88,6 +91,7 @@ class RegistryTransport implements Transport {
   readonly #client: HttpClient;
   readonly #auth: RegistryAuth;
   readonly #signal: AbortSignal | undefined;
+  readonly #foreignTokens = new Map<string, string>();
 
   constructor(registry: Registry, scheme: 'http' | 'https', client: HttpClient, auth: RegistryAuth, signal: AbortSignal | undefined) {
     this.registry = registry;
@@ -104,6 +108,10 @@ class RegistryTransport implements Transport {
 
   addScopes(scopes: readonly string[]): void {
     this.#auth.addScopes(scopes);
+  }
+
+  get tokenAnswer(): Token | undefined {
+    return this.#auth.tokenAnswer;
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
@@ -162,7 +170,9 @@ class RegistryTransport implements Transport {
     const onRegistry = isRegistryURL(url, this.#host, this.scheme);
     const replayable = isReplayable(body);
     let sent: string | undefined;
-    let foreignToken: string | undefined;
+    // A token another host asked for is kept for the next request there (one exchange per host,
+    // not one per blob); a 401 with it fetches a fresh one below.
+    let foreignToken: string | undefined = onRegistry ? undefined : this.#foreignTokens.get(url.origin);
     const send = () =>
       this.#client.sendRetrying(
         async () => {
@@ -181,7 +191,11 @@ class RegistryTransport implements Transport {
       if (!(await this.#auth.onChallenge(challenges, sent, signal))) return res;
     } else {
       foreignToken = await crossHostToken(this.#client, url, challenges, signal);
-      if (foreignToken === undefined) return res;
+      if (foreignToken === undefined) {
+        this.#foreignTokens.delete(url.origin);
+        return res;
+      }
+      this.#foreignTokens.set(url.origin, foreignToken);
     }
     discard(res.body);
     release(hop.opened);

@@ -1,0 +1,88 @@
+// Puller and Pusher: many calls, one ping and one transport per repository; blobs shared by
+// images pushed through one Pusher are sent once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as remote from './index.ts';
+import * as random from '../random/index.ts';
+import { create, type Registry } from '../registry/server.ts';
+
+let reg: Registry;
+let server: Server;
+let host = '';
+const seen: string[] = [];
+
+before(async () => {
+  reg = await create();
+  server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    reg.handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await reg.close();
+});
+
+const pings = () => seen.filter((s) => s === 'GET /v2/').length;
+
+test('a Pusher pings once per repository and sends a shared layer once across pushes', async () => {
+  const base = random.image(4096, 2, { seed: 'pusher-base' });
+  const layers = await base.layers();
+  const other = random.image(2048, 1, { seed: 'pusher-other' });
+  seen.length = 0;
+  const pusher = new remote.Pusher();
+  await pusher.push(`${host}/sessions/app:v1`, base);
+  for (const l of layers) await pusher.upload(`${host}/sessions/app`, l);
+  await pusher.push(`${host}/sessions/app:v2`, other);
+  assert.equal(pings(), 1);
+  for (const l of layers) {
+    const d = (await l.digest()).toString();
+    const uploads = seen.filter((s) => s.startsWith('POST /v2/sessions/app/blobs/uploads/') && s.includes(encodeURIComponent(d)) || s === `HEAD /v2/sessions/app/blobs/${d}`);
+    assert.equal(uploads.length, 1, `layer ${d} was checked or sent once: ${uploads.join(', ')}`);
+  }
+  await pusher.push(`${host}/sessions/other:v1`, other);
+  assert.equal(pings(), 2, 'a second repository gets its own transport');
+});
+
+test('a Puller reuses one transport for many reads of a repository', async () => {
+  const img = random.image(1024, 1, { seed: 'puller' });
+  await remote.write(`${host}/sessions/pull:v1`, img);
+  seen.length = 0;
+  const puller = new remote.Puller();
+  const digest = (await puller.head(`${host}/sessions/pull:v1`)).digest;
+  assert.ok(digest.equals(await img.digest()));
+  assert.deepEqual(await puller.list(`${host}/sessions/pull`), ['v1']);
+  const got = await puller.image(`${host}/sessions/pull@${digest}`);
+  assert.ok((await got.configName()).equals(await img.configName()));
+  assert.equal(pings(), 1);
+});
+
+test('a Puller does not remember a failed handshake', async () => {
+  const img = random.image(512, 1, { seed: 'puller-retry' });
+  await remote.write(`${host}/sessions/flaky:v1`, img);
+  let refused = false;
+  const flaky = createServer((req, res) => {
+    if (!refused && req.url === '/v2/') {
+      refused = true;
+      res.writeHead(401); // no challenge: the handshake fails with AuthChallengeError
+      return res.end();
+    }
+    reg.handler(req, res);
+  });
+  await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', () => r()));
+  const flakyHost = `127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+  try {
+    const puller = new remote.Puller();
+    await assert.rejects(puller.head(`${flakyHost}/sessions/flaky:v1`), { code: 'ERR_AUTH_CHALLENGE' });
+    const d = await puller.head(`${flakyHost}/sessions/flaky:v1`);
+    assert.ok(d.digest.equals(await img.digest()), 'the second call made a new transport');
+  } finally {
+    flaky.closeAllConnections();
+    await new Promise<void>((r) => flaky.close(() => r()));
+  }
+});
