@@ -5,43 +5,19 @@
  * memory that does not grow with layer size: `BENCH_BIG_LAYER_MIB=2048` adds a copy of an image
  * with one such layer. `node dist/bench/copy.js`
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { benchImageLayout } from './fixtures.ts';
-import { freePort, startServer, timed, type Started } from './processes.ts';
+import { distributionRegistry, measured, timed, type Started } from './processes.ts';
 
 const work = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'bench-copy-'));
 const crane = fileURLToPath(new URL('../src/cli/crane.js', import.meta.url));
 const layoutDir = process.env['BENCH_LAYOUT'] ?? join(tmpdir(), 'containerregistry-bench-image');
-let n = 0;
-
-async function distribution(): Promise<Started> {
-  const port = await freePort();
-  const dir = join(work, `d${n++}`);
-  const config = `${dir}.yml`;
-  writeFileSync(config, [
-    'version: 0.1',
-    'log: { level: error, accesslog: { disabled: true } }',
-    `storage: { filesystem: { rootdirectory: ${dir} }, delete: { enabled: true } }`,
-    `http: { addr: 127.0.0.1:${port} }`,
-  ].join('\n'));
-  return startServer('docker-registry', ['serve', config], `http://127.0.0.1:${port}`);
-}
-
-/** Wall seconds and peak RSS (MiB) of a command, from GNU time. */
-async function measured(cmd: string, args: string[]): Promise<{ seconds: number; rssMiB: number }> {
-  const { stderr } = await promisify(execFile)('/usr/bin/time', ['-f', 'TIME %e %M', cmd, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });
-  const m = /TIME ([\d.]+) (\d+)/.exec(stderr);
-  if (!m) throw new Error(`no timing from /usr/bin/time: ${stderr}`);
-  return { seconds: Number(m[1]), rssMiB: Math.round(Number(m[2]) / 1024) };
-}
 
 async function compare(label: string, layout: string, rounds: number): Promise<string[]> {
-  const src = await distribution();
+  const src = await distributionRegistry(work);
   const host = (s: Started) => s.url.replace('http://', '');
   const rows: string[] = [];
   try {
@@ -50,7 +26,7 @@ async function compare(label: string, layout: string, rounds: number): Promise<s
     const theirs: { seconds: number; rssMiB: number }[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const who of ['crane', 'skopeo'] as const) {
-        const dst = await distribution();
+        const dst = await distributionRegistry(work);
         try {
           if (who === 'crane') ours.push(await measured(process.execPath, [crane, 'copy', `${host(src)}/bench/image:v1`, `${host(dst)}/copy/image:v1`]));
           else theirs.push(await measured('skopeo', ['copy', '-q', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${host(src)}/bench/image:v1`, `docker://${host(dst)}/copy/image:v1`]));

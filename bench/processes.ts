@@ -3,7 +3,8 @@
  * for until it answers `/v2/`, its peak resident memory (VmHWM), and timing of peer commands.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 
@@ -72,4 +73,28 @@ export async function timed(cmd: string, args: string[], timeoutMs = 600_000): P
     throw new Error(`${cmd} ${args.join(' ')} failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
   }
   return (performance.now() - t) / 1000;
+}
+
+let registries = 0;
+
+/** Starts a distribution registry (`docker-registry`) storing under `work`, quiet, deletes enabled. */
+export async function distributionRegistry(work: string): Promise<Started> {
+  const port = await freePort();
+  const dir = join(work, `d${registries++}`);
+  const config = `${dir}.yml`;
+  writeFileSync(config, [
+    'version: 0.1',
+    'log: { level: error, accesslog: { disabled: true } }',
+    `storage: { filesystem: { rootdirectory: ${dir} }, delete: { enabled: true } }`,
+    `http: { addr: 127.0.0.1:${port} }`,
+  ].join('\n'));
+  return startServer('docker-registry', ['serve', config], `http://127.0.0.1:${port}`);
+}
+
+/** Wall seconds and peak RSS (MiB) of a command, from GNU time. */
+export async function measured(cmd: string, args: string[]): Promise<{ seconds: number; rssMiB: number }> {
+  const { stderr } = await promisify(execFile)('/usr/bin/time', ['-f', 'TIME %e %M', cmd, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });
+  const m = /TIME ([\d.]+) (\d+)/.exec(stderr);
+  if (!m) throw new Error(`no timing from /usr/bin/time: ${stderr}`);
+  return { seconds: Number(m[1]), rssMiB: Math.round(Number(m[2]) / 1024) };
 }

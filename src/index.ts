@@ -24,3 +24,8 @@ export * as registry from './registry/index.ts';
 export * as authn from './authn/index.ts';
 export * as remote from './remote/index.ts';
 export * as crane from './crane/index.ts';
+export * as tarball from './tarball/index.ts';
+export * as legacy from './legacy/index.ts';
+export * as layout from './layout/index.ts';
+export * as daemon from './daemon/index.ts';
+export * as cache from './cache/index.ts';

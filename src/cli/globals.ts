@@ -53,3 +53,22 @@ export function printWarnings(warnings: Set<string>, io: ProgramIO): void {
   const color = !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb' && process.stderr.isTTY;
   for (const w of warnings) io.stderr(color ? `\x1b[33m[WARNING]\x1b[0m: ${w}\n` : `[WARNING]: ${w}\n`);
 }
+
+/** The options a command body receives. */
+export type CommandOptions = ReturnType<typeof optionsFrom>;
+
+/**
+ * Wraps a command body: builds its options from the flags, runs it, and prints the registry's
+ * warnings at the end whether it succeeded or not (crane's behaviour).
+ */
+export function commandRunner(io: ProgramIO) {
+  return (fn: (o: CommandOptions, ...args: never[]) => Promise<void>) =>
+    async function (this: Command, ...args: unknown[]): Promise<void> {
+      const o = optionsFrom(this, io);
+      try {
+        await (fn as (o: unknown, ...a: unknown[]) => Promise<void>)(o, ...args);
+      } finally {
+        printWarnings(o.warnings, io);
+      }
+    };
+}

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { version } from '../internal/version/index.ts';
 import { registerRegistry } from './registry.ts';
 import { registerRemoteCommands } from './remote-commands.ts';
+import { registerLocalCommands } from './local-commands.ts';
 import { addGlobalFlags } from './globals.ts';
 import { registerAuthCommands } from './auth-commands.ts';
 
@@ -38,6 +39,7 @@ export function buildProgram(io: ProgramIO = defaultIO, hooks: { stdin?: () => P
 
   addGlobalFlags(program);
   registerRemoteCommands(program, io);
+  registerLocalCommands(program, io);
   registerAuthCommands(program, io, hooks.stdin);
   registerRegistry(program, io);
 

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { parseReference, Registry } from '../name/index.ts';
 import * as types from '../types/index.ts';
-import { optionsFrom, printWarnings } from './globals.ts';
+import { commandRunner } from './globals.ts';
 import type { ProgramIO } from './program.ts';
 
 // The library is loaded when a command runs, not when the CLI starts: `crane --help` and
@@ -16,24 +16,24 @@ import type { ProgramIO } from './program.ts';
 const lib = () => import('../crane/index.ts');
 
 export function registerRemoteCommands(program: Command, io: ProgramIO): void {
-  const run = (fn: (o: ReturnType<typeof optionsFrom>, ...args: never[]) => Promise<void>) =>
-    async function (this: Command, ...args: unknown[]) {
-      const o = optionsFrom(this, io);
-      try {
-        await (fn as (o: unknown, ...a: unknown[]) => Promise<void>)(o, ...args);
-      } finally {
-        printWarnings(o.warnings, io);
-      }
-    };
+  const run = commandRunner(io);
 
   program
     .command('digest')
     .description('Get the digest of an image')
-    .argument('<image>')
+    .argument('[image]', 'the image; with --tarball, the tag to pick inside it')
     .option('--full-ref', '(Optional) if true, print the full image reference by digest')
+    .option('--tarball <path>', '(Optional) path to tarball containing the image')
     .action(
-      run(async (o, image: string, flags: { fullRef?: boolean }) => {
+      run(async (o, image: string | undefined, flags: { fullRef?: boolean; tarball?: string }) => {
         const crane = await lib();
+        if (flags.tarball) {
+          if (flags.fullRef) throw new Error('cannot specify --full-ref with --tarball');
+          const img = await crane.load(flags.tarball, image ? { tag: image } : {});
+          io.stdout(`${await img.digest()}\n`);
+          return;
+        }
+        if (!image) throw new Error('image reference required without --tarball');
         const d = await crane.digest(image, o);
         io.stdout(flags.fullRef ? `${parseReference(image).context().name()}@${d}\n` : `${d}\n`);
       }),
@@ -160,13 +160,27 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
     .command('validate')
     .description('Validate that an image is well-formed')
     .option('--remote <ref>', 'Name of remote image to validate')
+    .option('--tarball <path>', 'Path to tarball to validate')
     .option('--fast', 'Skip downloading/digesting layers')
     .action(
-      run(async (o, flags: { remote?: string; fast?: boolean }) => {
+      run(async (o, flags: { remote?: string; tarball?: string; fast?: boolean }) => {
         const crane = await lib();
         const remote = await import('../remote/index.ts');
         const validate = await import('../validate/index.ts');
-        if (!flags.remote) throw new Error('--remote (or --tarball, with a later version) is required');
+        if (flags.tarball) {
+          // As crane: a tarball that cannot be read is an error; one that reads but is inconsistent is a FAIL.
+          const img = await crane.load(flags.tarball);
+          try {
+            await validate.image(img, { fast: flags.fast === true });
+            io.stdout(`PASS: ${flags.tarball}\n`);
+          } catch (err) {
+            io.stdout(`FAIL: ${flags.tarball}: ${(err as Error).message}\n`);
+          }
+        }
+        if (!flags.remote) {
+          if (!flags.tarball) throw new Error('one of --remote or --tarball is required');
+          return;
+        }
         const desc = await remote.get(flags.remote, await crane.remoteOptions(o));
         try {
           if (types.isIndex(desc.mediaType) && !o.platform) await validate.index(await desc.imageIndex(), { fast: flags.fast === true });

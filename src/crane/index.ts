@@ -12,3 +12,21 @@ export { tag, deleteRef as delete, deleteRef } from './write.ts';
 export { remoteOptions, type CraneOptions } from './options.ts';
 export * as auth from './auth.ts';
 export { token, type TokenAnswer } from './token.ts';
+export {
+  pull,
+  push,
+  load,
+  save,
+  multiSave,
+  saveLegacy,
+  multiSaveLegacy,
+  saveOCI,
+  multiSaveOCI,
+  loadLocal,
+  pullTo,
+  I_WAS_A_DIGEST_TAG,
+  REF_NAME_ANNOTATION,
+  type PullFormat,
+  type PullToOptions,
+  type SaveOCIOptions,
+} from './local.ts';

@@ -178,3 +178,21 @@ export class InvalidTokenError extends OciError {
 export class CredentialsError extends OciError {
   override readonly code = 'ERR_CREDENTIALS';
 }
+
+/**
+ * The Docker Engine refused a request or could not be reached. `status` is the HTTP status of an
+ * error answer; undefined when no answer came (socket missing, connection refused or dropped) or
+ * when the error arrived inside a streamed answer (an `errorDetail` line of `docker load`).
+ * A 404 is reported as `NotFoundError` whose `cause` is this error.
+ */
+export class DaemonError extends OciError {
+  override readonly code = 'ERR_DAEMON';
+  readonly status: number | undefined;
+  /** The daemon's own words (`{"message": …}` or an `errorDetail`), verbatim; empty when none. */
+  readonly daemonMessage: string;
+  constructor(message: string, init: { status?: number | undefined; daemonMessage?: string } = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = init.status;
+    this.daemonMessage = init.daemonMessage ?? '';
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * crane pull --format oci against skopeo copy … oci:, in one run: the 600 MiB, 9-layer image from
+ * a distribution registry into a fresh OCI layout each round, wall time and peak resident memory
+ * of each client (GNU time's %M). Target (issue 5): ours ≤ 0.8 of skopeo's time, < 100 MiB.
+ * `node dist/bench/pull.js`
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchImageLayout } from './fixtures.ts';
+import { distributionRegistry, measured, timed } from './processes.ts';
+
+const work = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'bench-pull-'));
+const crane = fileURLToPath(new URL('../src/cli/crane.js', import.meta.url));
+const layoutDir = process.env['BENCH_LAYOUT'] ?? join(tmpdir(), 'containerregistry-bench-image');
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
+
+try {
+  const layout = await benchImageLayout(layoutDir);
+  const src = await distributionRegistry(work);
+  const host = src.url.replace('http://', '');
+  try {
+    await timed('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:bench`, `docker://${host}/bench/image:v1`]);
+    const ours: { seconds: number; rssMiB: number }[] = [];
+    const theirs: { seconds: number; rssMiB: number }[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const mine = join(work, `ours-${r}`);
+      const skopeo = join(work, `skopeo-${r}`);
+      ours.push(await measured(process.execPath, [crane, 'pull', '--format', 'oci', `${host}/bench/image:v1`, mine]));
+      theirs.push(await measured('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${host}/bench/image:v1`, `oci:${skopeo}:v1`]));
+      rmSync(mine, { recursive: true, force: true });
+      rmSync(skopeo, { recursive: true, force: true });
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const o = { seconds: med(ours.map((x) => x.seconds)), rss: Math.max(...ours.map((x) => x.rssMiB)) };
+    const t = { seconds: med(theirs.map((x) => x.seconds)), rss: Math.max(...theirs.map((x) => x.rssMiB)) };
+    console.error(`pull: crane ${ours.map((x) => x.seconds).join(' ')}; skopeo ${theirs.map((x) => x.seconds).join(' ')}`);
+    console.log(['| measure | crane pull --format oci | skopeo copy oci: | ratio ours/skopeo |', '|---|---|---|---|',
+      `| 600 MiB, 9 layers: wall time, median of ${rounds} (s) | ${o.seconds.toFixed(2)} | ${t.seconds.toFixed(2)} | ${(o.seconds / t.seconds).toFixed(2)} |`,
+      `| client peak RSS (MiB) | ${o.rss} | ${t.rss} | ${(o.rss / t.rss).toFixed(2)} |`].join('\n'));
+  } finally {
+    await src.stop();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

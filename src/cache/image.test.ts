@@ -1,0 +1,190 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { hasCode } from '../errors/index.ts';
+import * as random from '../random/index.ts';
+import * as validate from '../validate/index.ts';
+import * as partial from '../partial/index.ts';
+import type { Hash } from '../v1/hash.ts';
+import type { Image, Layer, StreamOptions } from '../v1/interfaces.ts';
+import { filesystemCache } from './filesystem.ts';
+import { image, imageIndex } from './image.ts';
+import { readOnly } from './read-only.ts';
+
+async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'cache-image-test-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function drain(s: Readable): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const c of s) out.push(c as Buffer);
+  return Buffer.concat(out);
+}
+
+/** Counts how often the source's layer streams are opened, to tell cache hits from misses. */
+interface Counts {
+  compressed: number;
+  uncompressed: number;
+}
+
+function counting(img: Image, counts: Counts): Image {
+  const wrap = (l: Layer): Layer => ({
+    digest: () => l.digest(),
+    diffID: () => l.diffID(),
+    size: () => l.size(),
+    mediaType: () => l.mediaType(),
+    compressed: (o?: StreamOptions) => {
+      counts.compressed++;
+      return l.compressed(o);
+    },
+    uncompressed: (o?: StreamOptions) => {
+      counts.uncompressed++;
+      return l.uncompressed(o);
+    },
+  });
+  return {
+    layers: async () => (await img.layers()).map(wrap),
+    mediaType: () => img.mediaType(),
+    size: () => img.size(),
+    configName: () => img.configName(),
+    configFile: () => img.configFile(),
+    rawConfigFile: () => img.rawConfigFile(),
+    digest: () => img.digest(),
+    manifest: () => img.manifest(),
+    rawManifest: () => img.rawManifest(),
+    layerByDigest: async (h: Hash) => wrap(await img.layerByDigest(h)),
+    layerByDiffID: async (h: Hash) => wrap(await img.layerByDiffID(h)),
+  };
+}
+
+test('a cached image is valid, fills the cache on first read and serves hits without the source', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const src = random.image(20 * 1024, 3, { seed: 'img-1' });
+  const img = image(counting(src, counts), c);
+  const layers = await img.layers();
+  const first = await Promise.all(layers.map(async (l) => drain(await l.compressed())));
+  assert.equal(counts.compressed, 3);
+  const digests = await Promise.all(layers.map((l) => l.digest()));
+  assert.deepEqual((await readdir(dir)).sort(), digests.map((d) => d.toString()).sort());
+
+  const again = image(counting(src, counts), c);
+  const second = await Promise.all((await again.layers()).map(async (l) => drain(await l.compressed())));
+  assert.deepEqual(second, first);
+  assert.equal(counts.compressed, 3, 'the second read came from the cache');
+  // Facts come from the original, streams from the cache: the whole image checks out.
+  await validate.image(again);
+  assert.equal((await again.digest()).toString(), (await src.digest()).toString());
+});
+
+test('uncompressed reads are cached by diffID and served from there', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const src = random.image(8 * 1024, 1, { seed: 'img-2' });
+  const [l] = await image(counting(src, counts), c).layers();
+  const tar = await drain(await l!.uncompressed());
+  const diffID = await l!.diffID();
+  assert.deepEqual(await readdir(dir), [diffID.toString()]);
+  const [again] = await image(counting(src, counts), c).layers();
+  assert.deepEqual(await drain(await again!.uncompressed()), tar);
+  assert.equal(counts.uncompressed, 1);
+  // The compressed form is not in the cache yet: that read goes to the source (and is cached).
+  await drain(await again!.compressed());
+  assert.equal(counts.compressed, 1);
+  assert.equal((await readdir(dir)).length, 2);
+});
+
+test('a truncated entry is deleted and the layer fetched again, in the same read', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const src = random.image(16 * 1024, 1, { seed: 'img-3' });
+  const [l] = await image(counting(src, counts), c).layers();
+  const blob = await drain(await l!.compressed());
+  const path = join(dir, (await l!.digest()).toString());
+  await truncate(path, 10);
+  const [again] = await image(counting(src, counts), c).layers();
+  assert.deepEqual(await drain(await again!.compressed()), blob);
+  assert.equal(counts.compressed, 2, 'fetched from the source again');
+  assert.deepEqual(await readFile(path), blob, 'and the entry is whole again');
+});
+
+test('a corrupt entry fails its read once, is deleted, and is fetched afresh on the next', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const src = random.image(16 * 1024, 1, { seed: 'img-4' });
+  const [l] = await image(counting(src, counts), c).layers();
+  const blob = await drain(await l!.compressed());
+  const path = join(dir, (await l!.digest()).toString());
+  const bad = Buffer.from(blob);
+  bad[100]! ^= 0x55;
+  await writeFile(path, bad);
+  await assert.rejects(drain(await l!.compressed()), (err) => hasCode(err, 'ERR_DIGEST_MISMATCH'));
+  assert.deepEqual(await readdir(dir), [], 'the bad entry is gone');
+  assert.deepEqual(await drain(await l!.compressed()), blob);
+  assert.equal(counts.compressed, 2);
+  assert.deepEqual(await readFile(path), blob);
+});
+
+test('layerByDigest and layerByDiffID go through the cache too', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const src = random.image(4 * 1024, 2, { seed: 'img-5' });
+  const img = image(src, c);
+  const [a, b] = await src.layers();
+  await drain(await (await img.layerByDigest(await a!.digest())).compressed());
+  await drain(await (await img.layerByDiffID(await b!.diffID())).uncompressed());
+  assert.deepEqual((await readdir(dir)).sort(), [(await a!.digest()).toString(), (await b!.diffID()).toString()].sort());
+});
+
+test('partial.uncompressedSize of a cached layer reads through the cache', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const src = random.image(4 * 1024, 1, { seed: 'img-6' });
+  const [l] = await image(src, c).layers();
+  const size = await partial.uncompressedSize(l!);
+  const [orig] = await src.layers();
+  assert.equal(size, (await drain(await orig!.uncompressed())).length);
+  assert.deepEqual(await readdir(dir), [(await l!.diffID()).toString()]);
+});
+
+test('a cached index wraps every child image', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const idx = imageIndex(random.index(2 * 1024, 1, 2, { seed: 'idx-1' }), c);
+  const m = await idx.indexManifest();
+  for (const d of m.manifests) {
+    const img = await idx.image(d.digest);
+    for (const l of await img.layers()) await drain(await l.compressed());
+  }
+  assert.equal((await readdir(dir)).length, 2);
+  await validate.index(idx);
+});
+
+test('through a read-only cache, hits are served but nothing is written or deleted', async (t) => {
+  const dir = await tempDir(t);
+  const fs = filesystemCache(dir);
+  const ro = readOnly(fs);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const src = random.image(4 * 1024, 2, { seed: 'img-7' });
+  const [a, b] = await image(counting(src, counts), ro).layers();
+  await drain(await a!.compressed());
+  assert.deepEqual(await readdir(dir).catch(() => []), [], 'a miss is not stored');
+  // Warm one entry through the writable cache, then read it through the read-only one.
+  await drain(await (await image(src, fs).layers())[1]!.compressed());
+  const before = counts.compressed;
+  await drain(await b!.compressed());
+  assert.equal(counts.compressed, before, 'the hit came from the cache');
+  await ro.delete(await b!.digest());
+  assert.deepEqual(await readdir(dir), [(await b!.digest()).toString()]);
+  const l = await src.layers();
+  assert.equal(await ro.put(l[0]!), l[0], 'put hands the layer back as it was');
+});

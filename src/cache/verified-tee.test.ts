@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { hasCode } from '../errors/index.ts';
+import { Hash } from '../v1/hash.ts';
+import { SIZE_UNKNOWN } from '../internal/verify/index.ts';
+import { pipe } from '../internal/pipe/index.ts';
+import { verifiedTee, type TeeSink } from './verified-tee.ts';
+
+class MemorySink implements TeeSink {
+  chunks: Buffer[] = [];
+  committed = false;
+  aborted = false;
+  writeDelayMs: number;
+  constructor(writeDelayMs = 0) {
+    this.writeDelayMs = writeDelayMs;
+  }
+  async write(chunk: Buffer): Promise<void> {
+    if (this.writeDelayMs) await sleep(this.writeDelayMs);
+    this.chunks.push(chunk);
+  }
+  async commit(): Promise<void> {
+    this.committed = true;
+  }
+  async abort(): Promise<void> {
+    this.aborted = true;
+  }
+}
+
+function chunks(n: number, size: number): Buffer[] {
+  return Array.from({ length: n }, (_, i) => Buffer.alloc(size, i % 251));
+}
+
+async function drain(s: Readable): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const c of s) out.push(c as Buffer);
+  return Buffer.concat(out);
+}
+
+test('bytes pass through unchanged and the copy is committed once the digest and size match', async () => {
+  const parts = chunks(5, 1000);
+  const all = Buffer.concat(parts);
+  const sink = new MemorySink();
+  const out = pipe(Readable.from(parts), verifiedTee(async () => sink, { digest: Hash.of(all), size: all.length, what: 'blob' }));
+  assert.deepEqual(await drain(out), all);
+  assert.equal(sink.committed, true);
+  assert.equal(sink.aborted, false);
+  assert.deepEqual(Buffer.concat(sink.chunks), all);
+});
+
+test('a digest mismatch fails the stream and aborts the copy', async () => {
+  const sink = new MemorySink();
+  const out = pipe(Readable.from([Buffer.from('hello')]), verifiedTee(async () => sink, { digest: Hash.of('other'), size: SIZE_UNKNOWN, what: 'blob x' }));
+  await assert.rejects(drain(out), (err) => hasCode(err, 'ERR_DIGEST_MISMATCH') && /blob x/.test((err as Error).message));
+  assert.equal(sink.committed, false);
+  assert.equal(sink.aborted, true);
+});
+
+test('a stream longer than its size fails at the first byte too many', async () => {
+  const sink = new MemorySink();
+  const parts = chunks(4, 100);
+  const out = pipe(Readable.from(parts), verifiedTee(async () => sink, { digest: Hash.of(Buffer.concat(parts)), size: 150, what: 'blob' }));
+  await assert.rejects(drain(out), (err) => hasCode(err, 'ERR_SIZE_MISMATCH'));
+  assert.equal(sink.committed, false);
+  assert.equal(sink.aborted, true);
+  // Only what fitted went to the sink before the failure.
+  assert.ok(Buffer.concat(sink.chunks).length <= 150);
+});
+
+test('destroying the stream part-way aborts the copy and never commits', async () => {
+  const parts = chunks(50, 64 * 1024);
+  const sink = new MemorySink();
+  const out = pipe(Readable.from(parts), verifiedTee(async () => sink, { digest: Hash.of(Buffer.concat(parts)), size: SIZE_UNKNOWN, what: 'blob' }));
+  for await (const _ of out) break; // the iterator's return destroys the stream
+  await new Promise<void>((r) => (out.closed ? r() : out.once('close', () => r())));
+  assert.equal(sink.committed, false);
+  assert.equal(sink.aborted, true);
+});
+
+test('a slow sink holds the source back: the tee does not read ahead without bound', async () => {
+  const total = 64;
+  const size = 64 * 1024;
+  let pulled = 0;
+  const source = new Readable({
+    highWaterMark: size,
+    read() {
+      if (pulled === total) return void this.push(null);
+      pulled++;
+      this.push(Buffer.alloc(size, pulled));
+    },
+  });
+  const sink = new MemorySink(2);
+  let maxAhead = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const origWrite = sink.write.bind(sink);
+  sink.write = async (chunk) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    maxAhead = Math.max(maxAhead, pulled - sink.chunks.length);
+    await origWrite(chunk);
+    inFlight--;
+  };
+  const all: Buffer[] = [];
+  for (let i = 0; i < total; i++) all.push(Buffer.alloc(size, i + 1));
+  const out = pipe(source, verifiedTee(async () => sink, { digest: Hash.of(Buffer.concat(all)), size: total * size, what: 'blob' }));
+  // The reader is fast: it takes each chunk at once, so only the sink can slow things down.
+  const got = await drain(out);
+  assert.equal(got.length, total * size);
+  assert.equal(sink.committed, true);
+  // Source buffer + the tee's writable buffer + one chunk in the sink: a handful, not all 64.
+  assert.equal(maxInFlight, 1, 'one write at a time');
+  assert.ok(maxAhead <= 6, `the source ran ${maxAhead} chunks ahead of the sink`);
+});
+
+test('a sink that cannot be opened fails the stream', async () => {
+  const out = pipe(
+    Readable.from([Buffer.from('x')]),
+    verifiedTee(async () => {
+      throw new Error('no room');
+    }, { digest: Hash.of('x'), size: 1, what: 'blob' }),
+  );
+  await assert.rejects(drain(out), /no room/);
+});

@@ -1,0 +1,92 @@
+// crane's local commands end to end: pull (three formats), push from a layout and a tarball,
+// digest --tarball, validate --tarball, index list, layout gc — stdout as scripts read it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildProgram } from './program.ts';
+import { listen, type RunningRegistry } from '../registry/server.ts';
+import * as remote from '../remote/index.ts';
+import * as random from '../random/index.ts';
+import * as layout from '../layout/index.ts';
+import { Hash } from '../v1/hash.ts';
+import { Platform } from '../v1/platform.ts';
+
+let reg: RunningRegistry;
+let home: string;
+const saved = { ...process.env };
+before(async () => {
+  reg = await listen();
+  home = await mkdtemp(join(tmpdir(), 'crane-local-cli-'));
+  process.env['DOCKER_CONFIG'] = home;
+  process.env['REGISTRY_AUTH_FILE'] = join(home, 'auth.json');
+  await remote.writeIndex(`${reg.host}/cli/multi:v1`, random.index(1000, 1, 2, { seed: 'local-cli', platforms: ['linux/amd64', 'linux/arm64'] }));
+  await remote.write(`${reg.host}/cli/one:v1`, random.image(1500, 2, { seed: 'local-cli-one' }));
+});
+after(async () => {
+  await reg.close();
+  await rm(home, { recursive: true, force: true });
+  process.env = saved;
+});
+
+async function crane(...args: string[]): Promise<{ out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const program = buildProgram({ stdout: (s) => (out += s), stderr: (s) => (err += s), stdoutBytes: (_b, done) => done() });
+  program.exitOverride();
+  await program.parseAsync(args, { from: 'user' });
+  return { out, err };
+}
+
+test('pull → digest --tarball → validate --tarball → push prints repo@digest and writes --image-refs', async () => {
+  const tar = join(home, 'one.tar');
+  const img = await remote.image(`${reg.host}/cli/one:v1`);
+  assert.equal((await crane('pull', `${reg.host}/cli/one:v1`, tar)).out, '');
+  assert.equal((await crane('digest', '--tarball', tar)).out, `${await img.digest()}\n`);
+  assert.equal((await crane('digest', '--tarball', tar, `${reg.host}/cli/one:v1`)).out, `${await img.digest()}\n`);
+  await assert.rejects(crane('digest', '--tarball', tar, '--full-ref'), /cannot specify --full-ref with --tarball/);
+  assert.equal((await crane('validate', '--tarball', tar)).out, `PASS: ${tar}\n`);
+  const refs = join(home, 'refs.txt');
+  const out = (await crane('push', tar, `${reg.host}/cli/pushed:v1`, '--image-refs', refs)).out;
+  assert.equal(out, `${reg.host}/cli/pushed@${await img.digest()}\n`);
+  assert.equal(await readFile(refs, 'utf8'), `${reg.host}/cli/pushed@${await img.digest()}`);
+});
+
+test('pull --format oci of an index, index list of the layout and of the registry, push --index', async () => {
+  const dir = join(home, 'layout');
+  await crane('pull', '--format', 'oci', '--annotate-ref', `${reg.host}/cli/multi:v1`, `${reg.host}/cli/one:v1`, dir);
+  const idx = await remote.index(`${reg.host}/cli/multi:v1`);
+  const children = (await idx.indexManifest()).manifests;
+  const list = (await crane('index', 'list', `${reg.host}/cli/multi:v1`)).out.split('\n');
+  assert.equal(list[0], `${'Digest'.padEnd(70)} ${'MediaType'.padEnd(20)} Platform`);
+  assert.equal(list[1], `${children[0]!.digest.toString().padEnd(70)} ${children[0]!.mediaType} ${Platform.toString(children[0]!.platform!)}`);
+  const local = (await crane('index', 'list', dir)).out.split('\n').filter(Boolean);
+  assert.equal(local.length, 3);
+  assert.ok(local[1]!.startsWith((await idx.digest()).toString()));
+  assert.ok(local[2]!.endsWith(' -'), 'an entry without a platform prints -');
+  await assert.rejects(crane('push', dir, `${reg.host}/cli/back:v1`), /contains 2 entries, consider --index/);
+  const top = Hash.of(await readFile(join(dir, 'index.json')));
+  assert.equal((await crane('push', '--index', dir, `${reg.host}/cli/back:v1`)).out, `${reg.host}/cli/back@${top}\n`);
+});
+
+test('pull --format legacy, and a format crane does not know', async () => {
+  const tar = join(home, 'legacy.tar');
+  await crane('pull', '--format', 'legacy', `${reg.host}/cli/one:v1`, tar);
+  assert.ok((await readFile(tar)).includes('repositories'));
+  await assert.rejects(crane('pull', '--format', 'zip', `${reg.host}/cli/one:v1`, join(home, 'x')), /unexpected --format "zip"/);
+  await assert.rejects(crane('pull', `${reg.host}/cli/one:v1`), /IMAGE\.\.\. PATH/);
+});
+
+test('layout gc lists (--dry-run) then deletes what nothing references', async () => {
+  const dir = join(home, 'gc-layout');
+  await crane('pull', '--format', 'oci', `${reg.host}/cli/one:v1`, dir);
+  const p = await layout.fromPath(dir);
+  const stray = Buffer.from('not referenced');
+  const h = Hash.of(stray);
+  await writeFile(join(dir, 'blobs', 'sha256', h.hex), stray);
+  assert.equal((await crane('layout', 'gc', '--dry-run', dir)).out, `would delete ${h}\n`);
+  assert.equal((await crane('layout', 'gc', dir)).out, `deleted ${h}\n`);
+  await assert.rejects(p.bytes(h), { code: 'ERR_NOT_FOUND' });
+  assert.equal((await crane('layout', 'gc', dir)).out, '');
+});

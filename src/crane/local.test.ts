@@ -1,0 +1,127 @@
+// crane's local verbs against our registry: pull into docker, legacy and OCI-layout forms, the
+// layer cache, load, push back from a layout or a tarball, and the errors a script would see.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as crane from './index.ts';
+import * as remote from '../remote/index.ts';
+import * as random from '../random/index.ts';
+import * as validate from '../validate/index.ts';
+import * as layout from '../layout/index.ts';
+import { Anonymous } from '../authn/index.ts';
+import { Platform } from '../v1/platform.ts';
+import { create, type Registry } from '../registry/server.ts';
+import { readTar } from '../internal/tar/index.ts';
+import { createReadStream } from 'node:fs';
+
+let reg: Registry;
+let server: Server;
+let host = '';
+let dir = '';
+const seen: string[] = [];
+const o = { auth: Anonymous };
+
+before(async () => {
+  reg = await create();
+  server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    reg.handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dir = await mkdtemp(join(tmpdir(), 'crane-local-'));
+  await remote.writeIndex(`${host}/local/multi:v1`, random.index(2000, 2, 2, { seed: 'local-idx', platforms: ['linux/amd64', 'linux/arm64'] }));
+  await remote.write(`${host}/local/one:v1`, random.image(3000, 2, { seed: 'local-one' }));
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await reg.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function names(tarPath: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const { header, body } of readTar(createReadStream(tarPath))) {
+    out.push(header.name);
+    body.resume();
+  }
+  return out;
+}
+
+test('pull into a docker tarball: several images, a digest reference tagged i-was-a-digest; load picks by tag', async () => {
+  const one = await remote.image(`${host}/local/one:v1`);
+  const d = await one.digest();
+  const path = join(dir, 'two.tar');
+  await crane.pullTo([`${host}/local/one:v1`, `${host}/local/multi@${await (await remote.index(`${host}/local/multi:v1`)).digest()}`], path, o);
+  const loaded = await crane.load(path, { tag: `${host}/local/one:v1` });
+  assert.ok((await loaded.configName()).equals(await one.configName()));
+  assert.ok((await loaded.digest()).equals(d), 'compressed layers keep the manifest digest');
+  const amd64 = await crane.load(path, { tag: `${host}/local/multi:${crane.I_WAS_A_DIGEST_TAG}` });
+  const wanted = await remote.image(`${host}/local/multi:v1`, { platform: Platform.parse('linux/amd64') });
+  assert.ok((await amd64.configName()).equals(await wanted.configName()), 'an index resolves to linux/amd64 by default');
+  await validate.image(amd64);
+  assert.equal((await names(path)).at(-1), 'manifest.json');
+});
+
+test('pull --format legacy writes the v1 layout docker load reads', async () => {
+  const path = join(dir, 'legacy.tar');
+  await crane.pullTo([`${host}/local/one:v1`], path, { ...o, format: 'legacy' });
+  const entries = await names(path);
+  assert.ok(entries.includes('repositories') && entries.includes('manifest.json'));
+  assert.equal(entries.filter((n) => n.endsWith('/layer.tar')).length, 2);
+});
+
+test('pull --format oci keeps an index whole, appends to an existing layout, annotates the ref', async () => {
+  const path = join(dir, 'layout');
+  await crane.pullTo([`${host}/local/multi:v1`], path, { ...o, format: 'oci', annotateRef: true });
+  await crane.pullTo([`${host}/local/one:v1`], path, { ...o, format: 'oci' });
+  const idx = await layout.imageIndexFromPath(path);
+  const m = (await idx.indexManifest()).manifests;
+  assert.equal(m.length, 2);
+  assert.ok(m[0]!.digest.equals(await (await remote.index(`${host}/local/multi:v1`)).digest()));
+  assert.equal(m[0]!.annotations?.[crane.REF_NAME_ANNOTATION], `${host}/local/multi:v1`);
+  assert.equal(m[1]!.annotations, undefined);
+  await validate.index(await idx.imageIndex(m[0]!.digest));
+  await assert.rejects(crane.loadLocal(path), /contains 2 entries, consider --index/);
+  const all = await crane.loadLocal(path, { index: true });
+  assert.ok('indexManifest' in all);
+  const pushed = await crane.push(all, `${host}/local/whole-layout:v1`, o);
+  assert.ok(pushed.equals(await all.digest()));
+});
+
+test('pull --platform with --format oci stores the one image; push from the layout keeps its digest', async () => {
+  const path = join(dir, 'arm-layout');
+  await crane.pullTo([`${host}/local/multi:v1`], path, { ...o, format: 'oci', platform: Platform.parse('linux/arm64') });
+  const img = await crane.loadLocal(path);
+  assert.ok(!('indexManifest' in img));
+  const wanted = await remote.image(`${host}/local/multi:v1`, { platform: Platform.parse('linux/arm64') });
+  assert.ok((await img.digest()).equals(await wanted.digest()));
+  const pushed = await crane.push(img, `${host}/local/arm:v1`, o);
+  assert.ok(pushed.equals(await wanted.digest()));
+  assert.ok((await remote.head(`${host}/local/arm:v1`)).digest.equals(pushed));
+});
+
+test('the layer cache: a second pull reads layers from the cache, not the registry', async () => {
+  const cachePath = join(dir, 'cache');
+  await crane.pullTo([`${host}/local/one:v1`], join(dir, 'c1.tar'), { ...o, cachePath });
+  const layers = (await (await remote.image(`${host}/local/one:v1`)).manifest()).layers;
+  const cached = await readdir(cachePath);
+  for (const l of layers) assert.ok(cached.includes(l.digest.toString()), `${l.digest} is cached`);
+  seen.length = 0;
+  await crane.pullTo([`${host}/local/one:v1`], join(dir, 'c2.tar'), { ...o, cachePath });
+  for (const l of layers) assert.ok(!seen.includes(`GET /v2/local/one/blobs/${l.digest}`), `${l.digest} was not fetched again`);
+  assert.deepEqual(await readFile(join(dir, 'c2.tar')), await readFile(join(dir, 'c1.tar')));
+});
+
+test('bad input: an unknown format, no images, a missing path', async () => {
+  await assert.rejects(crane.pullTo([`${host}/local/one:v1`], join(dir, 'x'), { ...o, format: 'zip' as 'oci' }), { code: 'ERR_INVALID_ARGUMENT' });
+  await assert.rejects(crane.pullTo([], join(dir, 'x'), o), { code: 'ERR_INVALID_ARGUMENT' });
+  await assert.rejects(crane.loadLocal(join(dir, 'does-not-exist')), { code: 'ENOENT' });
+  await assert.rejects(crane.pullTo([`${host}/local/absent:v1`], join(dir, 'absent.tar'), o));
+  await assert.rejects(readFile(join(dir, 'absent.tar')), { code: 'ENOENT' }, 'a failed pull leaves no file');
+});

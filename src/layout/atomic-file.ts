@@ -1,0 +1,73 @@
+/**
+ * @module Files that appear whole or not at all: bytes go to a temporary file beside the final
+ * name (same directory, so the rename is atomic), are flushed to disk, and only then renamed into
+ * place. A failure or an abort removes the temporary file and leaves the final name untouched.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** Temporary names start with a dot (hidden) and are never a digest, so `garbageCollect` skips them. */
+const TEMP_PREFIX = '.tmp-';
+
+/** A fresh temporary name beside `final`. */
+function tempPathFor(final: string): string {
+  return join(dirname(final), `${TEMP_PREFIX}${basename(final)}-${randomBytes(6).toString('hex')}`);
+}
+
+/** Options for {@link writeStreamAtomic}. */
+export interface AtomicWriteOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** File mode before the umask; default 0o644 (what umoci, skopeo and ggcr leave readable). */
+  readonly mode?: number;
+  /**
+   * Runs after the bytes are on disk and before the rename; a throw abandons the write. For a
+   * digest only known once the stream ends (a streaming layer).
+   */
+  readonly beforeRename?: () => Promise<string | void>;
+}
+
+/**
+ * Streams `source` through `transforms` into `final` atomically and returns the path written
+ * (`beforeRename` may return a different final path). A verifying transform that fails makes the
+ * whole write fail with its error, and nothing appears under `final`.
+ *
+ * @example
+ * await writeStreamAtomic(path, body, [verifyStream({ digest, size })], { signal });
+ */
+export async function writeStreamAtomic(
+  final: string,
+  source: Readable,
+  transforms: readonly Duplex[],
+  options: AtomicWriteOptions = {},
+): Promise<string> {
+  const { signal } = options;
+  const tmp = tempPathFor(final);
+  let sink: WriteStream | undefined;
+  try {
+    signal?.throwIfAborted();
+    await mkdir(dirname(final), { recursive: true });
+    // `flush` fsyncs before the close that ends the pipeline: the bytes are on disk before the
+    // rename makes them visible under their final name.
+    sink = createWriteStream(tmp, { flags: 'wx', mode: options.mode ?? 0o644, flush: true, highWaterMark: 1024 * 1024 });
+    await pipeline([source, ...transforms, sink], signal ? { signal } : {});
+    const target = (await options.beforeRename?.()) || final;
+    await rename(tmp, target);
+    return target;
+  } catch (err) {
+    source.destroy();
+    // An open still in flight would create the file after an early unlink: wait for the close.
+    if (sink && !sink.closed) await new Promise<void>((done) => sink!.once('close', () => done()));
+    await unlink(tmp).catch(() => {});
+    // pipeline reports an abort as a generic AbortError; callers expect the reason they gave.
+    throw signal?.aborted ? signal.reason : err;
+  }
+}
+
+/** Writes `data` to `final` atomically (index.json, oci-layout). */
+export async function writeFileAtomic(final: string, data: Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  await writeStreamAtomic(final, Readable.from([data], { objectMode: false }), [], options);
+}

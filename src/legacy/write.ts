@@ -1,0 +1,130 @@
+/**
+ * @module Writing the legacy (v1) `docker save` archive (ggcr's `legacy/tarball.Write` and
+ * `MultiWrite`): per image its config as `<hex>.json`; per layer a folder `<v1 id>/` holding
+ * `layer.tar` (uncompressed), `json` and `VERSION`; then `manifest.json` and `repositories`.
+ * Every member is a USTAR regular file, mode 0644, owned by 0:0, dated the Unix epoch.
+ */
+import type { Readable } from 'node:stream';
+import type { Reference } from '../name/index.ts';
+import { isDistributable } from '../types/index.ts';
+import type { Descriptor } from '../v1/descriptor.ts';
+import type { Image } from '../v1/interfaces.ts';
+import { blobDescriptor, blobToDiffID, uncompressedSize } from '../partial/describe.ts';
+import { createTarStream, type TarEntry, type TarHeader } from '../internal/tar/index.ts';
+import { verifyStream } from '../internal/verify/index.ts';
+import { pipe } from '../internal/pipe/index.ts';
+import {
+  descriptorType,
+  field,
+  goStringType,
+  mapOf,
+  marshalWithSchema,
+  omitEmpty,
+  sliceOf,
+  struct,
+} from '../internal/gojson/index.ts';
+import { marshalLayerConfigFile } from './config.ts';
+import { orderImages } from './image-order.ts';
+import { addTags, type Repositories } from './repo-tags.ts';
+import { v1Layers } from './v1-layers.ts';
+
+/** Options of the legacy writers. */
+export interface LegacyWriteOptions {
+  /** Stops the write; the stream is destroyed with the abort reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** ggcr's `tarball.Descriptor`: `RepoTags` nil is written `null`; empty `LayerSources` is dropped. */
+const manifestType = sliceOf(
+  struct('tarball.Descriptor', [
+    field('Config', goStringType),
+    field('RepoTags', sliceOf(goStringType)),
+    field('Layers', sliceOf(goStringType)),
+    omitEmpty('LayerSources', mapOf(descriptorType)),
+  ]),
+);
+
+const repositoriesType = mapOf(mapOf(goStringType));
+
+/** The v1 format version each layer folder records. */
+const VERSION = Buffer.from('1.0');
+
+/** ggcr's `writeTarEntry`: a regular file with mode 0644 and every other field Go's zero value. */
+function fileHeader(name: string, size: number): TarHeader {
+  return { name, type: 'file', mode: 0o644, size };
+}
+
+function file(name: string, body: Buffer): TarEntry {
+  return { header: fileHeader(name, body.length), body };
+}
+
+/**
+ * Streams a legacy archive holding `img` under `ref` (a tag names it in `RepoTags` and
+ * `repositories`; a digest reference names it nowhere).
+ *
+ * @example
+ * await pipeline(legacy.write(Tag.parse('app:v1'), img), createWriteStream('app.tar'));
+ */
+export function write(ref: Reference, img: Image, options: LegacyWriteOptions = {}): Readable {
+  return multiWrite([[ref, img]], options);
+}
+
+/**
+ * Streams a legacy archive holding several images. An image named by several references is
+ * written once with all its tags; layer folders shared between images are written once. Each
+ * layer is read as an uncompressed tar, checked against its diffID, and never held in memory;
+ * the tar header needs the layer's size first, so a layer that cannot tell it is read once more
+ * to count it (`partial.uncompressedSize`). Errors surface on the returned stream.
+ *
+ * @example
+ * await pipeline(legacy.multiWrite([[Tag.parse('a:1'), a], [Tag.parse('b:1'), b]]), out);
+ */
+export function multiWrite(images: Iterable<readonly [Reference, Image]>, options: LegacyWriteOptions = {}): Readable {
+  const { signal } = options;
+  return createTarStream(entries(images, signal), signal ? { signal } : {});
+}
+
+async function* entries(images: Iterable<readonly [Reference, Image]>, signal: AbortSignal | undefined): AsyncGenerator<TarEntry> {
+  const stream = signal ? { signal } : {};
+  const written = new Set<string>();
+  const manifest: object[] = [];
+  const repos: Repositories = new Map();
+
+  for (const { image, tags } of await orderImages(images)) {
+    const [configName, rawConfig, cf, layers] = await Promise.all([
+      image.configName(),
+      image.rawConfigFile(),
+      image.configFile(),
+      image.layers(),
+    ]);
+    const what = `image ${configName}`;
+    const configFile = `${configName.hex}.json`;
+    if (!written.has(configFile)) {
+      written.add(configFile);
+      yield file(configFile, rawConfig);
+    }
+    const digests = await Promise.all(layers.map((l) => l.digest()));
+    const chain = v1Layers(digests, cf, rawConfig, what);
+    const layerSources: Record<string, Descriptor> = {};
+    for (const [i, layer] of layers.entries()) {
+      signal?.throwIfAborted();
+      const { id, config } = chain[i]!;
+      // Foreign layers are written too, and also recorded, keyed by diffID (ggcr's updateLayerSources).
+      const desc = await blobDescriptor(image, digests[i]!);
+      if (!isDistributable(desc.mediaType)) layerSources[(await blobToDiffID(image, digests[i]!)).toString()] = desc;
+      if (written.has(id)) continue;
+      written.add(id);
+      const [size, diffID] = await Promise.all([uncompressedSize(layer, stream), layer.diffID()]);
+      const tar = pipe(await layer.uncompressed(stream), verifyStream({ digest: diffID, size, what: `${what} layer ${diffID}` }));
+      yield { header: fileHeader(`${id}/layer.tar`, size), body: tar };
+      yield file(`${id}/json`, marshalLayerConfigFile(config));
+      yield file(`${id}/VERSION`, VERSION);
+    }
+    manifest.push({ Config: configFile, RepoTags: tags, Layers: chain.map((l) => `${l.id}/layer.tar`), LayerSources: layerSources });
+    addTags(repos, tags ?? [], chain[chain.length - 1]!.id);
+  }
+
+  // No images is Go's nil manifest: `null`.
+  yield file('manifest.json', marshalWithSchema(manifest.length ? manifest : undefined, manifestType));
+  yield file('repositories', marshalWithSchema(repos, repositoriesType));
+}

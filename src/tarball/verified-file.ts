@@ -1,0 +1,64 @@
+/**
+ * @module Reading a file of an archive as a blob that must have a given digest and size: small
+ * documents whole (checked before they are used), layers as streams checked while they flow.
+ */
+import type { Readable } from 'node:stream';
+import { DigestMismatchError, NotFoundError, SizeMismatchError } from '../errors/index.ts';
+import type { FileSource } from '../internal/archive/file-source.ts';
+import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
+import { pipe } from '../internal/pipe/index.ts';
+import { SIZE_UNKNOWN, verifyStream } from '../internal/verify/index.ts';
+import { Hash } from '../v1/hash.ts';
+
+/** What a file must be: its digest, and its size or SIZE_UNKNOWN. */
+export interface Expected {
+  readonly digest: Hash;
+  readonly size: number;
+}
+
+/** The name of a blob inside an OCI layout (`blobs/sha256/<hex>`). */
+export function blobPath(h: Hash): string {
+  return `blobs/${h.algorithm}/${h.hex}`;
+}
+
+/** The file's size; NotFoundError naming `what` and the archive when it is absent. */
+export async function requireFile(source: FileSource, name: string, what: string, signal?: AbortSignal): Promise<number> {
+  const info = await source.stat(name, signal ? { signal } : {});
+  if (!info) throw new NotFoundError(`${what}: ${JSON.stringify(name)} is not in ${source.description}`);
+  return info.size;
+}
+
+function checkSize(what: string, name: string, expected: number, actual: number): void {
+  if (expected !== SIZE_UNKNOWN && expected !== actual) {
+    throw new SizeMismatchError(`size mismatch for ${what} (${JSON.stringify(name)}): expected ${expected} bytes, the file has ${actual}`, expected, actual);
+  }
+}
+
+/** Reads a small file whole (capped at 100 MiB) and checks it against `expected`. */
+export async function readVerified(source: FileSource, name: string, expected: Expected, what: string, signal?: AbortSignal): Promise<Buffer> {
+  const size = await requireFile(source, name, what, signal);
+  checkSize(what, name, expected.size, size);
+  const data = await source.readFile(name, { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) });
+  const actual = Hash.of(data, expected.digest.algorithm);
+  if (!actual.equals(expected.digest)) {
+    const message = `digest mismatch for ${what} (${JSON.stringify(name)} in ${source.description}): expected ${expected.digest}, got ${actual}`;
+    throw new DigestMismatchError(message, expected.digest.toString(), actual.toString());
+  }
+  return data;
+}
+
+/**
+ * Opens a file as a stream that fails at its end if the bytes do not have `expected`'s digest
+ * (and at once if the size is wrong).
+ */
+export async function openVerified(source: FileSource, name: string, expected: Expected, what: string, signal?: AbortSignal): Promise<Readable> {
+  const size = await requireFile(source, name, what, signal);
+  checkSize(what, name, expected.size, size);
+  const stream = await source.open(name, signal ? { signal } : {});
+  return pipe(stream, verifyStream({ digest: expected.digest, size: expected.size, what: `${what} (${JSON.stringify(name)} in ${source.description})` }));
+}
+
+/** Checks a stream's bytes against a digest while they flow (a layer's diffID after decompression). */
+export function verifying(stream: Readable, digest: Hash, what: string): Readable {
+  return pipe(stream, verifyStream({ digest, size: SIZE_UNKNOWN, what }));
+}
