@@ -23,6 +23,10 @@ import type { Image } from '../../src/v1/interfaces.ts';
 import { startDockerd, type DockerDaemon } from '../harness/docker-daemon.ts';
 import { headManifestDigest, startOurRegistry, type OurRegistry } from '../harness/our-registry.ts';
 import { findPeer } from '../harness/peers.ts';
+import { write as writeLayout, writeArchiveToFile } from '../../src/layout/index.ts';
+import { writeToFile } from '../../src/tarball/index.ts';
+import { index as emptyIndex } from '../../src/empty/index.ts';
+import { Tag } from '../../src/name/index.ts';
 import { describeResult, runCommand, type CommandResult } from '../harness/run-command.ts';
 import { makeTempDir, removeTempDir } from '../harness/temp-dir.ts';
 
@@ -170,6 +174,37 @@ describe('docker and ctr (one private dockerd)', () => {
     await validateAndPush(w, amd, 'tr/ctr-multi');
     const idx = await imageIndexFromPath(multiOut);
     assert.equal((await idx.indexManifest()).manifests.length, 1, 'index.json names the one image exported');
+  });
+
+  test('ctr images import reads what we write: an OCI-layout archive (digest kept) and a docker tarball', async (t) => {
+    const e = await engine(t);
+    if (!e) return;
+    const { w, d } = e;
+    const img = randomImage(2500, 2, { seed: 'ctr-import', format: 'oci' });
+    const archive = join(w.dir, 'ours.oci.tar');
+    const name = 'containerregistry.test/ctr/ours:v1';
+    // containerd names images in an OCI archive after their ref.name annotation.
+    const staged = await writeLayout(join(w.dir, 'ctr-staged'), emptyIndex());
+    await staged.appendImage(img, { annotations: { 'org.opencontainers.image.ref.name': name } });
+    await writeArchiveToFile(archive, await staged.imageIndex());
+    await ok(ctrRun(d, ['images', 'import', '--snapshotter', 'native', archive]));
+    const listed = (await ok(ctrRun(d, ['images', 'ls']))).stdout;
+    const row = listed.split('\n').find((l) => l.startsWith(`${name} `));
+    assert.ok(row, `ctr lists ${name}:\n${listed}`);
+    assert.ok(row.includes((await img.digest()).toString()), `ctr kept our manifest digest: ${row}`);
+
+    const docker = join(w.dir, 'ours.docker.tar');
+    const dockerImg = randomImage(2000, 1, { seed: 'ctr-import-docker' });
+    await writeToFile(docker, Tag.parse('containerregistry.test/ctr/docker:v1'), dockerImg);
+    await ok(ctrRun(d, ['images', 'import', '--snapshotter', 'native', docker]));
+    const again = (await ok(ctrRun(d, ['images', 'ls']))).stdout;
+    // From a docker tarball containerd writes a manifest of its own: the config and layers must be ours.
+    const dockerRow = again.split('\n').find((l) => l.startsWith('containerregistry.test/ctr/docker:v1 '));
+    assert.ok(dockerRow, again);
+    const made = /sha256:[0-9a-f]{64}/.exec(dockerRow)![0];
+    const manifest = JSON.parse((await ok(ctrRun(d, ['content', 'get', made]))).stdout) as { config: { digest: string }; layers: { digest: string }[] };
+    assert.equal(manifest.config.digest, (await dockerImg.configName()).toString());
+    assert.deepEqual(manifest.layers.map((l) => l.digest), (await dockerImg.manifest()).layers.map((l) => l.digest.toString()));
   });
 });
 
