@@ -24,11 +24,25 @@ let host = '';
 let dir = '';
 const seen: string[] = [];
 const o = { auth: Anonymous };
+/** A blob digest whose bytes the server flips on GET (same length), to test what reaches disk. */
+let corrupt = '';
 
 before(async () => {
   reg = await create();
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    if (corrupt && req.method === 'GET' && req.url?.endsWith(`/blobs/${corrupt}`)) {
+      const write = res.write.bind(res);
+      let flipped = false;
+      res.write = ((chunk: Buffer, ...rest: never[]) => {
+        if (!flipped && Buffer.isBuffer(chunk) && chunk.length > 0) {
+          chunk = Buffer.from(chunk);
+          chunk[0] = chunk[0]! ^ 0xff;
+          flipped = true;
+        }
+        return write(chunk, ...rest);
+      }) as typeof res.write;
+    }
     reg.handler(req, res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -124,4 +138,21 @@ test('bad input: an unknown format, no images, a missing path', async () => {
   await assert.rejects(crane.loadLocal(join(dir, 'does-not-exist')), { code: 'ENOENT' });
   await assert.rejects(crane.pullTo([`${host}/local/absent:v1`], join(dir, 'absent.tar'), o));
   await assert.rejects(readFile(join(dir, 'absent.tar')), { code: 'ENOENT' }, 'a failed pull leaves no file');
+});
+
+test('a registry that serves wrong bytes: pull fails with DigestMismatchError, nothing lands under a blob name', async () => {
+  const layers = (await (await remote.image(`${host}/local/one:v1`)).manifest()).layers;
+  const bad = layers[1]!.digest;
+  corrupt = bad.toString();
+  try {
+    const path = join(dir, 'corrupt-layout');
+    await assert.rejects(crane.pullTo([`${host}/local/one:v1`], path, { ...o, format: 'oci' }), { code: 'ERR_DIGEST_MISMATCH' });
+    const blobs = await readdir(join(path, 'blobs', 'sha256'));
+    assert.ok(!blobs.includes(bad.hex), 'the corrupt blob is not under its name');
+    assert.deepEqual(blobs.filter((b) => b.startsWith('.tmp-')), [], 'no temp file left');
+    await assert.rejects(crane.pullTo([`${host}/local/one:v1`], join(dir, 'corrupt.tar'), o), { code: 'ERR_DIGEST_MISMATCH' });
+    assert.ok(!(await readdir(dir)).some((f) => f.startsWith('corrupt.tar')), 'no tarball, no temp file');
+  } finally {
+    corrupt = '';
+  }
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Transform, type Duplex, type Readable } from 'node:stream';
 import { DigestMismatchError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
-import { HashingStream, SIZE_UNKNOWN, verifyStream } from '../internal/verify/index.ts';
+import { HashingStream, SIZE_UNKNOWN, verifyOnce } from '../internal/verify/index.ts';
 import { writeStreamAtomic } from './atomic-file.ts';
 
 /** Where blob `h` lives under the layout `root`. */
@@ -77,8 +77,9 @@ export async function writeBlobFile(
   }
   if (await blobPresent(root, h, size)) return 'present';
   const work = (async (): Promise<BlobOutcome> => {
-    const source = await open();
-    const transforms: Duplex[] = [verifyStream({ digest: h, size, what: `blob ${h}` })];
+    // Verified here unless the stream already verifies itself for this digest (a registry blob).
+    const source = verifyOnce(await open(), { digest: h, size, what: `blob ${h}` });
+    const transforms: Duplex[] = [];
     if (options.onBytes) transforms.push(counter(options.onBytes));
     await writeStreamAtomic(final, source, transforms, { signal: options.signal });
     return 'written';

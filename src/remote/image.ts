@@ -16,7 +16,7 @@ import type { BlobProgressCallback, ProgressCallback } from '../v1/progress.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import { lazy } from '../internal/lazy/index.ts';
 import { readAll } from '../internal/limit/index.ts';
-import { verifyDescriptorData, verifyStream } from '../internal/verify/index.ts';
+import { sameBytesAs, verifyDescriptorData, verifyStream } from '../internal/verify/index.ts';
 import { checkRedirect, type Transport } from './transport/index.ts';
 import { fetchBlob, fetchManifest, headBlob, type FetchedManifest } from './fetcher.ts';
 import { MANIFEST_LIMIT } from './options.ts';
@@ -43,7 +43,7 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
   const key = desc.digest.toString();
   ctx.onBlobProgress?.({ digest: key, total: size, complete: 0 });
   // A pass-through, not a 'data' listener: listening would start the flow before the reader.
-  return pipe(
+  const out = pipe(
     s,
     new Transform({
       transform(c: Buffer, _e, cb) {
@@ -55,6 +55,8 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
       },
     }),
   );
+  // The meter passes the verified bytes through unchanged: a sink may rely on the upstream check.
+  return sameBytesAs(out, s);
 }
 
 async function fetchForeign(ctx: RemoteContext, desc: Descriptor, signal: AbortSignal | undefined, first: unknown): Promise<Readable> {

@@ -11,7 +11,7 @@ import { Hash } from '../v1/hash.ts';
 import type { Image, Layer } from '../v1/interfaces.ts';
 import type { ProgressCallback } from '../v1/progress.ts';
 import { createTarStream, type TarEntry } from '../internal/tar/index.ts';
-import { verifyStream } from '../internal/verify/index.ts';
+import { verifyOnce } from '../internal/verify/index.ts';
 import { pipe, withSignal } from '../internal/pipe/index.ts';
 import { fileHeader, planTarball, type PlannedFile, type TarballImages, type TarballPlan } from './write-plan.ts';
 import { WriteProgress } from './write-progress.ts';
@@ -117,7 +117,7 @@ async function* entries(plan: TarballPlan, signal: AbortSignal | undefined): Asy
       const what = `layer ${file.digest} (${file.name})`;
       // The verifier sits between the layer and the archive: a layer whose bytes are not what the
       // manifest says fails the stream at its end instead of producing a tarball that lies.
-      open = pipe(await layer.compressed(signal ? { signal } : {}), verifyStream({ digest: file.digest, size: file.size, what }));
+      open = verifyOnce(await layer.compressed(signal ? { signal } : {}), { digest: file.digest, size: file.size, what });
       yield { header: fileHeader(file.name, file.size), body: open };
       open = undefined;
     }

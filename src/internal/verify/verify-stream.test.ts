@@ -110,3 +110,28 @@ test('nonsense sizes are rejected up front', () => {
   assert.throws(() => verifyStream({ digest, size: 1.5 }), InvalidArgumentError);
   assert.throws(() => verifyStream({ digest, size: Number.NaN }), InvalidArgumentError);
 });
+
+test('verifyOnce skips a second hash only for a stream already verified for the same digest and size', async () => {
+  const { verifyOnce, verifiedAs, sameBytesAs } = await import('./verify-stream.ts');
+  const { PassThrough } = await import('node:stream');
+  const first = chunked(data).pipe(verifyStream({ digest, size: data.length }));
+  assert.equal(verifyOnce(first, { digest, size: data.length }), first, 'same digest and size: no new stage');
+  assert.equal(verifyOnce(first, { digest, size: SIZE_UNKNOWN }), first);
+  assert.notEqual(verifyOnce(first, { digest, size: data.length + 1 }), first, 'another size: verified again');
+  assert.notEqual(verifyOnce(first, { digest: Hash.of('other'), size: data.length }), first, 'another digest: verified again');
+  const plain = chunked(data);
+  assert.notEqual(verifyOnce(plain, { digest, size: data.length }), plain);
+  const meter = sameBytesAs(new PassThrough(), first);
+  assert.ok(verifiedAs(meter)?.digest.equals(digest));
+  assert.equal(verifiedAs(sameBytesAs(new PassThrough(), plain)), undefined);
+  first.resume();
+});
+
+test('a stream skipped by verifyOnce still fails when its bytes lie: the upstream check fails it', async () => {
+  const { verifyOnce } = await import('./verify-stream.ts');
+  const bad = Buffer.from(data);
+  bad[5] = 0x41;
+  const upstream = chunked(bad).pipe(verifyStream({ digest, size: data.length }));
+  const out = verifyOnce(upstream, { digest, size: data.length });
+  await assert.rejects(pipeline(out, new Writable({ write: (_c, _e, cb) => cb() })), DigestMismatchError);
+});

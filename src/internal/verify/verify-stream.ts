@@ -2,7 +2,8 @@
  * @module Verifying bytes while they stream (ggcr's `internal/verify.ReadCloser`): every blob
  * read is checked against its descriptor's digest and size without being held in memory.
  */
-import type { Transform, TransformCallback } from 'node:stream';
+import type { Readable, Transform, TransformCallback } from 'node:stream';
+import { pipe } from '../pipe/index.ts';
 import { DigestMismatchError, InvalidArgumentError, SizeMismatchError } from '../../errors/index.ts';
 import type { Hash } from '../../v1/hash.ts';
 import { HashingStream } from './hashing-stream.ts';
@@ -20,16 +21,30 @@ export interface VerifyOptions {
   what?: string;
 }
 
+/**
+ * Marks a stream whose bytes a verifying stream checks on their way out, so a sink further down
+ * can skip hashing them a second time. A global symbol, so two installed copies agree.
+ */
+const VERIFIED = Symbol.for('containerregistry.verified');
+
+/** What a stream is verified against, if it is one of ours that verifies. */
+export interface VerifiedAs {
+  readonly digest: Hash;
+  readonly size: number;
+}
+
 class VerifyingStream extends HashingStream {
   readonly #expected: Hash;
   readonly #expectedSize: number;
   readonly #what: string;
+  readonly [VERIFIED]: VerifiedAs;
 
   constructor(options: VerifyOptions) {
     super(options.digest.algorithm);
     this.#expected = options.digest;
     this.#expectedSize = options.size;
     this.#what = options.what ?? 'blob';
+    this[VERIFIED] = { digest: options.digest, size: options.size };
   }
 
   override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
@@ -76,4 +91,31 @@ export function verifyStream(options: VerifyOptions): Transform {
     throw new InvalidArgumentError(`expected size must be a non-negative integer or -1 (unknown), got ${size}`);
   }
   return new VerifyingStream(options);
+}
+
+/** The digest and size `stream` is verified against on its way out, or undefined. */
+export function verifiedAs(stream: Readable): VerifiedAs | undefined {
+  return (stream as Readable & { [VERIFIED]?: VerifiedAs })[VERIFIED];
+}
+
+/**
+ * Declares that `out` carries exactly the bytes of `from` (a pass-through such as a progress
+ * meter), so it is verified as `from` is. Returns `out`.
+ */
+export function sameBytesAs<T extends Readable>(out: T, from: Readable): T {
+  const v = verifiedAs(from);
+  if (v) (out as Readable & { [VERIFIED]?: VerifiedAs })[VERIFIED] = v;
+  return out;
+}
+
+/**
+ * `stream` verified against `options`: the stream itself when one of our verifying streams
+ * already checks it for that digest (and size), otherwise piped through a new {@link verifyStream}.
+ * Saves hashing every byte twice on paths like registry → layout, where both ends verify; the
+ * guarantee is the same, because the upstream check fails the stream before it ends.
+ */
+export function verifyOnce(stream: Readable, options: VerifyOptions): Readable {
+  const v = verifiedAs(stream);
+  if (v && v.digest.equals(options.digest) && (options.size === SIZE_UNKNOWN || v.size === options.size)) return stream;
+  return pipe(stream, verifyStream(options));
 }
