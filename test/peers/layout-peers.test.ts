@@ -15,6 +15,8 @@ import { Hash } from '../../src/v1/hash.ts';
 import { fromFileSource, imageIndexFromPath, write, writeArchiveToFile, type LayoutPath } from '../../src/layout/index.ts';
 import { openTarSource } from '../../src/internal/archive/tar-source.ts';
 import { findPeer } from '../harness/peers.ts';
+import { headManifestDigest, startOurRegistry } from '../harness/our-registry.ts';
+import * as crane from '../../src/crane/index.ts';
 import { describeResult, runCommand, type CommandResult } from '../harness/run-command.ts';
 import { makeTempDir, removeTempDir } from '../harness/temp-dir.ts';
 import { addImageIndex, layoutDescriptor, makeUmociImage, type LayoutDescriptor } from '../harness/umoci-image.ts';
@@ -115,6 +117,15 @@ test("we read umoci's layout: every entry validates, digests as index.json names
     }
   }
   await validate.index(idx);
+  // Round trip through our registry: what umoci made is served back under the same digests.
+  const reg = await startOurRegistry({ mode: 'none' });
+  try {
+    await crane.push(idx, `${reg.host}/layout/umoci:all`);
+    assert.equal(await headManifestDigest(reg.url, 'layout/umoci', 'all'), String(await idx.digest()));
+    for (const d of entries) assert.equal(await headManifestDigest(reg.url, 'layout/umoci', d.digest.toString()), String(d.digest));
+  } finally {
+    await reg.close();
+  }
 });
 
 test('skopeo inspects and copies our layout; its copy reads back with the digest kept', async (t) => {
@@ -194,5 +205,13 @@ test('podman loads our OCI archive; its oci-archive and oci-dir saves read back 
     const saved = await idx.image();
     assert.ok((await saved.configName()).equals(await img.configName()), 'same config (podman recompresses the layers)');
     assert.equal((await idx.indexManifest()).manifests[0]!.annotations?.[REF], 'localhost/ours:v1');
+    // Through our registry: the manifest podman wrote is served back under its digest.
+    const reg = await startOurRegistry({ mode: 'none' });
+    try {
+      await crane.push(saved, `${reg.host}/layout/podman:v1`);
+      assert.equal(await headManifestDigest(reg.url, 'layout/podman', 'v1'), String(await saved.digest()));
+    } finally {
+      await reg.close();
+    }
   }
 });
