@@ -6,7 +6,9 @@
 import type { Hash } from '../v1/hash.ts';
 import type { ConfigFile } from '../v1/config.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
-import type { Image, ImageIndex, Layer } from '../v1/interfaces.ts';
+import type { Readable } from 'node:stream';
+import type { Image, ImageIndex, Layer, StreamOptions } from '../v1/interfaces.ts';
+import { NotFoundError } from '../errors/index.ts';
 import type { IndexManifest, Manifest } from '../v1/manifest.ts';
 import { descriptor } from '../partial/describe.ts';
 import { lazy } from '../internal/lazy/index.ts';
@@ -85,6 +87,12 @@ class CachedIndex implements ImageIndex {
   }
   descriptor(): Promise<Descriptor> {
     return descriptor(this.#inner);
+  }
+  /** Any blob of the index (children of unknown types), when the wrapped index offers it. */
+  blob(h: Hash, options?: StreamOptions): Promise<Readable> {
+    const inner = this.#inner as ImageIndex & { blob?: (h: Hash, o?: StreamOptions) => Promise<Readable> };
+    if (typeof inner.blob !== 'function') return Promise.reject(new NotFoundError(`the wrapped index offers no blob access (asked for ${h})`));
+    return inner.blob(h, options);
   }
   async image(h: Hash): Promise<Image> {
     return new CachedImage(await this.#inner.image(h), this.#cache);

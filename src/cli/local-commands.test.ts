@@ -85,8 +85,11 @@ test('layout gc lists (--dry-run) then deletes what nothing references', async (
   const stray = Buffer.from('not referenced');
   const h = Hash.of(stray);
   await writeFile(join(dir, 'blobs', 'sha256', h.hex), stray);
-  assert.equal((await crane('layout', 'gc', '--dry-run', dir)).out, `would delete ${h}\n`);
-  assert.equal((await crane('layout', 'gc', dir)).out, `deleted ${h}\n`);
+  assert.equal((await crane('layout', 'gc', '--dry-run', dir)).out, `${h}\n`);
+  assert.ok((await p.bytes(h)).equals(stray), 'a dry run deletes nothing');
+  const gc = await crane('layout', 'gc', dir);
+  assert.equal(gc.out, '');
+  assert.equal(gc.err, `garbage collecting: ${h}\n`);
   await assert.rejects(p.bytes(h), { code: 'ERR_NOT_FOUND' });
-  assert.equal((await crane('layout', 'gc', dir)).out, '');
+  assert.deepEqual(await crane('layout', 'gc', dir), { out: '', err: '' });
 });

@@ -104,15 +104,19 @@ export function registerLocalCommands(program: Command, io: ProgramIO): void {
   const layoutCmd = program.command('layout').description('Operate on OCI layouts');
   layoutCmd
     .command('gc')
-    .description('Delete the blobs of an OCI layout that nothing references')
-    .argument('<layout>')
-    .option('--dry-run', 'Only list what would be deleted')
+    .description('Garbage collect unreferenced blobs in a local oci-layout')
+    .argument('<oci-layout>')
+    .option('--dry-run', 'Only list (on stdout) what would be deleted')
     .action(
       run(async (_o, dir: string, flags: { dryRun?: boolean }) => {
         const layout = await import('../layout/index.ts');
         const p = await layout.fromPath(dir);
         const gone = await p.garbageCollect(flags.dryRun ? { dryRun: true } : {});
-        for (const h of gone) io.stdout(`${flags.dryRun ? 'would delete' : 'deleted'} ${h}\n`);
+        // As crane: each deletion is logged on stderr, stdout stays empty; a dry run's list is its output.
+        for (const h of gone) {
+          if (flags.dryRun) io.stdout(`${h}\n`);
+          else io.stderr(`garbage collecting: ${h}\n`);
+        }
       }),
     );
 }

@@ -17,6 +17,7 @@ import { Platform } from '../v1/platform.ts';
 import { create, type Registry } from '../registry/server.ts';
 import { readTar } from '../internal/tar/index.ts';
 import { createReadStream } from 'node:fs';
+import { Hash } from '../v1/hash.ts';
 
 let reg: Registry;
 let server: Server;
@@ -26,11 +27,18 @@ const seen: string[] = [];
 const o = { auth: Anonymous };
 /** A blob digest whose bytes the server flips on GET (same length), to test what reaches disk. */
 let corrupt = '';
+/** Manifests the wrapper serves itself (media types our registry would refuse to store), by URL path. */
+const served = new Map<string, { type: string; body: Buffer }>();
 
 before(async () => {
   reg = await create();
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    const fake = served.get(req.url ?? '');
+    if (fake && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': fake.type, 'content-length': fake.body.length, 'docker-content-digest': Hash.of(fake.body).toString() });
+      return res.end(req.method === 'GET' ? fake.body : undefined);
+    }
     if (corrupt && req.method === 'GET' && req.url?.endsWith(`/blobs/${corrupt}`)) {
       const write = res.write.bind(res);
       let flipped = false;
@@ -155,4 +163,31 @@ test('a registry that serves wrong bytes: pull fails with DigestMismatchError, n
   } finally {
     corrupt = '';
   }
+});
+
+test('pull --format oci copies an index child of a media type nobody understands, as its bytes', async () => {
+  const { marshalIndexManifest } = await import('../internal/gojson/index.ts');
+  const types = await import('../types/index.ts');
+  const img = random.image(1000, 1, { seed: 'artifact-child', format: 'oci' });
+  await remote.write(`${host}/local/artifacts:img`, img);
+  const thing = Buffer.from('{"kind":"something new"}');
+  const thingType = 'application/vnd.example.thing+json';
+  served.set(`/v2/local/artifacts/manifests/${Hash.of(thing)}`, { type: thingType, body: thing });
+  const raw = marshalIndexManifest({
+    schemaVersion: 2,
+    mediaType: types.OCIImageIndex,
+    manifests: [
+      { mediaType: types.OCIManifestSchema1, size: await img.size(), digest: await img.digest() },
+      { mediaType: thingType, size: thing.length, digest: Hash.of(thing) },
+    ],
+  } as never);
+  served.set('/v2/local/artifacts/manifests/idx', { type: types.OCIImageIndex, body: raw });
+  const path = join(dir, 'artifact-layout');
+  await crane.pullTo([`${host}/local/artifacts:idx`], path, { ...o, format: 'oci' });
+  assert.deepEqual(await readFile(join(path, 'blobs', 'sha256', Hash.of(thing).hex)), thing);
+  assert.deepEqual(await readFile(join(path, 'blobs', 'sha256', Hash.of(raw).hex)), raw);
+  // Through the layer cache too: the cached index passes the child through.
+  const cached = join(dir, 'artifact-layout-cached');
+  await crane.pullTo([`${host}/local/artifacts:idx`], cached, { ...o, format: 'oci', cachePath: join(dir, 'artifact-cache') });
+  assert.deepEqual(await readFile(join(cached, 'blobs', 'sha256', Hash.of(thing).hex)), thing);
 });

@@ -101,7 +101,9 @@ async function openOrCreateLayout(
   try {
     await stat(`${path}/index.json`);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new InvalidArgumentError(`${path} is a file, not a folder: an OCI layout is a folder`, { cause: err });
+    if (code !== 'ENOENT') throw err;
     return layout.write(path, empty.index());
   }
   return layout.fromPath(path);

@@ -7,7 +7,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Duplex, type Readable } from 'node:stream';
-import { DigestMismatchError } from '../errors/index.ts';
+import { BadHashError, DigestMismatchError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { HashingStream, SIZE_UNKNOWN, verifyOnce } from '../internal/verify/index.ts';
 import { writeStreamAtomic } from './atomic-file.ts';
@@ -111,6 +111,9 @@ export async function writeUnnamedBlob(
     signal: options.signal,
     beforeRename: async () => {
       const claimed = await finalDigest();
+      if (claimed.algorithm !== 'sha256') {
+        throw new BadHashError(`streamed blob claims a ${claimed.algorithm} digest (${claimed}); streamed layers are hashed with sha256 only`);
+      }
       const seen = hashing.digest;
       if (!claimed.equals(seen)) {
         throw new DigestMismatchError(`digest mismatch for streamed blob: it claims ${claimed}, its bytes hash to ${seen}`, claimed.toString(), seen.toString());

@@ -124,7 +124,11 @@ export function remoteImage(ctx: RemoteContext, fetched: FetchedManifest, desc: 
 }
 
 /** Wraps a fetched index manifest as an `ImageIndex` whose children are fetched on demand. */
-export function remoteIndex(ctx: RemoteContext, fetched: FetchedManifest, desc: Descriptor = fetched.descriptor): ImageIndex & { descriptor(): Promise<Descriptor> } {
+export function remoteIndex(
+  ctx: RemoteContext,
+  fetched: FetchedManifest,
+  desc: Descriptor = fetched.descriptor,
+): ImageIndex & { descriptor(): Promise<Descriptor>; blob(h: Hash, options?: { signal?: AbortSignal }): Promise<Readable> } {
   if (!types.isIndex(fetched.mediaType) && !types.isIndex(desc.mediaType)) {
     throw new UnexpectedMediaTypeError(`${ctx.repo.name()}@${fetched.digest} is ${fetched.mediaType}, not an index`);
   }
@@ -144,6 +148,23 @@ export function remoteIndex(ctx: RemoteContext, fetched: FetchedManifest, desc: 
     rawManifest: async () => fetched.bytes,
     indexManifest: im,
     descriptor: async () => desc,
+    /**
+     * A child of a media type nobody here understands (an artifact manifest…), verified, so it
+     * can be copied as it is, e.g. into a layout (ggcr's `remoteIndex.Layer`, its workaround for
+     * #819). An index names manifests, so it is asked for as one; a registry that only has it as
+     * a blob is asked for that.
+     */
+    async blob(h: Hash, options?: { signal?: AbortSignal }) {
+      const d = (await im()).manifests.find((x) => x.digest.equals(h));
+      const signal = options?.signal ?? ctx.signal;
+      try {
+        const f = await fetchManifest(ctx.transport, ctx.repo, h.toString(), d ? [d.mediaType, '*/*'] : ['*/*'], signal);
+        return Readable.from([f.bytes]);
+      } catch (err) {
+        if ((err as { status?: number }).status !== 404) throw err;
+        return fetchBlob(ctx.transport, ctx.repo, h, d?.size ?? -1, signal);
+      }
+    },
     async image(h) {
       const { d, f } = await child(h);
       return remoteImage(ctx, f, d);

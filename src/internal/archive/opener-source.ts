@@ -7,7 +7,7 @@
 import { addAbortSignal, Readable } from 'node:stream';
 import { BadTarError, NotFoundError, TooLargeError } from '../../errors/index.ts';
 import { lazy } from '../lazy/index.ts';
-import { readAll } from '../limit/index.ts';
+import { MANIFEST_LIMIT, readAll } from '../limit/index.ts';
 import { ByteSource } from '../tar/byte-source.ts';
 import { EntryBody } from '../tar/entry-body.ts';
 import { readNextHeader } from '../tar/read-header.ts';
@@ -79,13 +79,15 @@ class OpenerSource implements FileSource {
 
   async readFile(name: string, options: ReadFileOptions = {}): Promise<Buffer> {
     const entry = (await this.#index()).lookup(name);
+    // A whole file in memory is for documents: capped like every document unless told otherwise.
+    const limit = options.limit ?? MANIFEST_LIMIT;
     // The index knows the size: refuse before reading the archive again.
-    if (entry && options.limit !== undefined && entry.size > options.limit) {
-      throw new TooLargeError(`${JSON.stringify(name)} in ${this.description} is ${entry.size} bytes, over the ${options.limit}-byte limit`, options.limit);
+    if (entry && entry.size > limit) {
+      throw new TooLargeError(`${JSON.stringify(name)} in ${this.description} is ${entry.size} bytes, over the ${limit}-byte limit`, limit);
     }
     const stream = await this.open(name, options);
     return readAll(stream, {
-      max: options.limit ?? Number.MAX_SAFE_INTEGER,
+      max: limit,
       what: `${JSON.stringify(name)} in ${this.description}`,
       signal: options.signal,
     });

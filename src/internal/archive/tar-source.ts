@@ -10,6 +10,7 @@ import { BadTarError, InvalidArgumentError, NotFoundError, TooLargeError } from 
 import type { FileInfo, FileReadOptions, FileSource, ReadFileOptions } from './file-source.ts';
 import { cleanComponents, TarIndex, type IndexedEntry } from './tar-index.ts';
 import { scanFile } from './tar-scan.ts';
+import { MANIFEST_LIMIT } from '../limit/index.ts';
 
 /** Options for {@link openTarSource}. */
 export interface TarSourceOptions {
@@ -124,8 +125,10 @@ class TarFileSource implements FileSource {
   async readFile(name: string, options: ReadFileOptions = {}): Promise<Buffer> {
     options.signal?.throwIfAborted();
     const entry = this.#require(name);
-    if (options.limit !== undefined && entry.size > options.limit) {
-      throw new TooLargeError(`${JSON.stringify(name)} in ${this.description} is ${entry.size} bytes, over the ${options.limit}-byte limit`, options.limit);
+    // A whole file in memory is for documents: capped like every document unless told otherwise.
+    const limit = options.limit ?? MANIFEST_LIMIT;
+    if (entry.size > limit) {
+      throw new TooLargeError(`${JSON.stringify(name)} in ${this.description} is ${entry.size} bytes, over the ${limit}-byte limit`, limit);
     }
     const fh = await this.#reopen();
     try {
