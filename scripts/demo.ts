@@ -15,7 +15,6 @@ import * as types from '../src/types/index.ts';
 import * as remote from '../src/remote/index.ts';
 import * as crane from '../src/crane/index.ts';
 import * as layout from '../src/layout/index.ts';
-import * as tarball from '../src/tarball/index.ts';
 import { openTarSource } from '../src/internal/archive/index.ts';
 import { Platform } from '../src/v1/platform.ts';
 import { listen } from '../src/registry/server.ts';

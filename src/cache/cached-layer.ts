@@ -4,62 +4,38 @@
  * otherwise read from the original through the cache so that the next read is a hit.
  */
 import type { Readable } from 'node:stream';
-import type { Repository } from '../name/index.ts';
 import type { Hash } from '../v1/hash.ts';
-import type { Descriptor } from '../v1/descriptor.ts';
 import type { Layer, StreamOptions } from '../v1/interfaces.ts';
-import { descriptor } from '../partial/describe.ts';
+import { WrappedLayer } from './wrapped-layer.ts';
 import { isNotFound, isStoredLayer, type Cache } from './cache.ts';
 import { countUncompressed } from './uncompressed-size.ts';
 
 /** A layer whose streams go through `cache`. Construction does no I/O. */
-export class CacheBackedLayer implements Layer {
-  readonly #inner: Layer;
+export class CacheBackedLayer extends WrappedLayer {
   readonly #cache: Cache;
 
   constructor(inner: Layer, cache: Cache) {
-    this.#inner = inner;
+    super(inner);
     this.#cache = cache;
   }
 
-  /** A registry layer's mount source, kept so cross-repository pushes still mount. */
-  get mountFrom(): Repository | undefined {
-    return (this.#inner as { mountFrom?: Repository }).mountFrom;
-  }
-
-  digest(): Promise<Hash> {
-    return this.#inner.digest();
-  }
-  diffID(): Promise<Hash> {
-    return this.#inner.diffID();
-  }
-  size(): Promise<number> {
-    return this.#inner.size();
-  }
-  mediaType(): Promise<string> {
-    return this.#inner.mediaType();
-  }
-  descriptor(): Promise<Descriptor> {
-    return descriptor(this.#inner);
-  }
-
-  async compressed(options?: StreamOptions): Promise<Readable> {
-    const digest = await this.#inner.digest();
+  override async compressed(options?: StreamOptions): Promise<Readable> {
+    const digest = await this.inner.digest();
     const hit = await this.#fromCache(digest, 'compressed', options);
     if (hit) return hit;
-    return (await this.#cache.put(this.#inner)).compressed(options);
+    return (await this.#cache.put(this.inner)).compressed(options);
   }
 
-  async uncompressed(options?: StreamOptions): Promise<Readable> {
-    const diffID = await this.#inner.diffID();
+  override async uncompressed(options?: StreamOptions): Promise<Readable> {
+    const diffID = await this.inner.diffID();
     const hit = await this.#fromCache(diffID, 'uncompressed', options);
     if (hit) return hit;
-    return (await this.#cache.put(this.#inner)).uncompressed(options);
+    return (await this.#cache.put(this.inner)).uncompressed(options);
   }
 
   /** The tar's size: the layer's own answer when it has one, else one pass through the cache. */
   uncompressedSize(options: StreamOptions = {}): Promise<number> {
-    return countUncompressed(this.#inner, () => this.uncompressed(options));
+    return countUncompressed(this.inner, () => this.uncompressed(options));
   }
 
   /** The cached stream for `h`, or undefined on a miss (a truncated entry counts as one). */
@@ -75,7 +51,7 @@ export class CacheBackedLayer implements Layer {
     try {
       // The manifest's size catches a truncated blob before a byte is served, so the caller
       // gets the layer from the source instead of an error at the end.
-      const size = form === 'compressed' ? { size: await this.#inner.size() } : {};
+      const size = form === 'compressed' ? { size: await this.inner.size() } : {};
       return await cached.stored({ ...options, ...size });
     } catch (err) {
       if (isNotFound(err)) return undefined;

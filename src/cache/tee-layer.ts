@@ -4,11 +4,9 @@
  * the tar under its diffID, each committed only when read whole and verified.
  */
 import type { Readable } from 'node:stream';
-import type { Repository } from '../name/index.ts';
 import type { Hash } from '../v1/hash.ts';
-import type { Descriptor } from '../v1/descriptor.ts';
 import type { Layer, StreamOptions } from '../v1/interfaces.ts';
-import { descriptor } from '../partial/describe.ts';
+import { WrappedLayer } from './wrapped-layer.ts';
 import { SIZE_UNKNOWN } from '../internal/verify/index.ts';
 import { pipe, withSignal } from '../internal/pipe/index.ts';
 import { tempFileSink } from './temp-file-sink.ts';
@@ -19,51 +17,29 @@ import { verifiedTee } from './verified-tee.ts';
 export type EntryName = (h: Hash) => string;
 
 /** A layer whose streams are copied into the cache folder as they are read. */
-export class TeeLayer implements Layer {
-  readonly #inner: Layer;
+export class TeeLayer extends WrappedLayer {
   readonly #dir: string;
   readonly #name: EntryName;
 
   constructor(inner: Layer, dir: string, name: EntryName) {
-    this.#inner = inner;
+    super(inner);
     this.#dir = dir;
     this.#name = name;
   }
 
-  /** A registry layer's mount source, kept so cross-repository pushes still mount. */
-  get mountFrom(): Repository | undefined {
-    return (this.#inner as { mountFrom?: Repository }).mountFrom;
+  override async compressed(options?: StreamOptions): Promise<Readable> {
+    const [digest, size] = await Promise.all([this.inner.digest(), this.inner.size()]);
+    return this.#tee(await this.inner.compressed(options), digest, size, `layer ${digest}`, options);
   }
 
-  digest(): Promise<Hash> {
-    return this.#inner.digest();
-  }
-  diffID(): Promise<Hash> {
-    return this.#inner.diffID();
-  }
-  size(): Promise<number> {
-    return this.#inner.size();
-  }
-  mediaType(): Promise<string> {
-    return this.#inner.mediaType();
-  }
-  descriptor(): Promise<Descriptor> {
-    return descriptor(this.#inner);
-  }
-
-  async compressed(options?: StreamOptions): Promise<Readable> {
-    const [digest, size] = await Promise.all([this.#inner.digest(), this.#inner.size()]);
-    return this.#tee(await this.#inner.compressed(options), digest, size, `layer ${digest}`, options);
-  }
-
-  async uncompressed(options?: StreamOptions): Promise<Readable> {
-    const diffID = await this.#inner.diffID();
-    return this.#tee(await this.#inner.uncompressed(options), diffID, SIZE_UNKNOWN, `uncompressed layer ${diffID}`, options);
+  override async uncompressed(options?: StreamOptions): Promise<Readable> {
+    const diffID = await this.inner.diffID();
+    return this.#tee(await this.inner.uncompressed(options), diffID, SIZE_UNKNOWN, `uncompressed layer ${diffID}`, options);
   }
 
   /** The tar's size: the layer's own answer when it has one, else one pass that also fills the cache. */
   uncompressedSize(options: StreamOptions = {}): Promise<number> {
-    return countUncompressed(this.#inner, () => this.uncompressed(options));
+    return countUncompressed(this.inner, () => this.uncompressed(options));
   }
 
   #tee(source: Readable, h: Hash, size: number, what: string, options: StreamOptions | undefined): Readable {

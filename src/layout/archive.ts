@@ -15,7 +15,7 @@ import { createTarStream, type TarEntry } from '../internal/tar/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
 import { verifyStream } from '../internal/verify/index.ts';
 import { blobName } from './blob-writer.ts';
-import { writeStreamAtomic } from './atomic-file.ts';
+import { writeStreamAtomic } from '../internal/atomic-file/index.ts';
 import { inlineData } from './source-blobs.ts';
 import type { WithBlob } from './tree-writer.ts';
 

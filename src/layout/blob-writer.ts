@@ -10,7 +10,7 @@ import { Transform, type Duplex, type Readable } from 'node:stream';
 import { BadHashError, DigestMismatchError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { HashingStream, SIZE_UNKNOWN, verifyOnce } from '../internal/verify/index.ts';
-import { writeStreamAtomic } from './atomic-file.ts';
+import { writeStreamAtomic } from '../internal/atomic-file/index.ts';
 
 /** Where blob `h` lives under the layout `root`. */
 export function blobPath(root: string, h: Hash): string {

@@ -11,7 +11,7 @@ import type { FileSource } from '../internal/archive/file-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
 import { NotFoundError } from '../errors/index.ts';
 import { indentGoJSON } from './go-indent.ts';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '../internal/atomic-file/index.ts';
 import { inFile } from './source-blobs.ts';
 
 /**

@@ -18,7 +18,7 @@ import type { FileSource } from '../internal/archive/file-source.ts';
 import { dirSource } from '../internal/archive/dir-source.ts';
 import { safeJoin } from '../internal/tar/index.ts';
 import { SIZE_UNKNOWN } from '../internal/verify/index.ts';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '../internal/atomic-file/index.ts';
 import { blobPath, writeBlobFile } from './blob-writer.ts';
 import { unreferencedBlobs } from './gc.ts';
 import { LAYOUT_FILE, updateIndexJson } from './index-json.ts';

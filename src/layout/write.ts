@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { ImageIndex } from '../v1/interfaces.ts';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '../internal/atomic-file/index.ts';
 import { LAYOUT_FILE } from './index-json.ts';
 import { LayoutPath } from './layout-path.ts';
 import { resolveJobs, type LayoutWriteOptions } from './options.ts';

@@ -3,19 +3,8 @@
  * `repositories` file, which maps each repository to its tags and each tag to the ID of the
  * image's top v1 layer (moby image/spec/v1.md).
  */
-import type { Tag } from '../name/index.ts';
 
-/**
- * The `RepoTags` string of a tag: what the user wrote, with the tag appended when it was left
- * implicit. ggcr's legacy writer uses the string as written, so `ubuntu` becomes `RepoTags:
- * ["ubuntu"]` and `repositories: {"ubuntu": {"": id}}`, which `docker load` rejects ("invalid
- * tag"); its newer tarball writer appends the tag (ggcr #890), and so do we here.
- */
-export function repoTag(tag: Tag): string {
-  const s = tag.toString();
-  const id = tag.identifier();
-  return s.endsWith(`:${id}`) ? s : `${s}:${id}`;
-}
+export { repoTag } from '../tarball/manifest.ts';
 
 /**
  * Splits a `RepoTags` string into repository and tag at the last `:` (ggcr's `splitTag`): a `:`

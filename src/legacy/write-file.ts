@@ -3,11 +3,8 @@
  * the target and is renamed over it only once complete, so the target is either the whole
  * archive or left as it was (ggcr writes to the path directly).
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { resolve } from 'node:path';
+import { writeStreamAtomic } from '../internal/atomic-file/index.ts';
 import type { Reference } from '../name/index.ts';
 import type { Image } from '../v1/interfaces.ts';
 import { multiWrite, type LegacyWriteOptions } from './write.ts';
@@ -23,7 +20,7 @@ export function writeToFile(path: string, ref: Reference, img: Image, options: L
 }
 
 /**
- * Writes several images as one legacy archive at `path`. The bytes go to `.<name>.<random>.tmp`
+ * Writes several images as one legacy archive at `path`. The bytes go to `.tmp-<name>-<random>`
  * in the same folder (a rename cannot cross filesystems) and are renamed to `path` when
  * complete; on any failure, an abort included, the temp file is removed and `path` is untouched.
  *
@@ -35,17 +32,5 @@ export async function multiWriteToFile(
   images: Iterable<readonly [Reference, Image]>,
   options: LegacyWriteOptions = {},
 ): Promise<void> {
-  const target = resolve(path);
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const { signal } = options;
-  const source = multiWrite(images, options);
-  try {
-    // 'wx': never write through a file (or a link) someone else put at this name meanwhile.
-    await pipeline(source, createWriteStream(temp, { flags: 'wx' }), signal ? { signal } : {});
-    await rename(temp, target);
-  } catch (err) {
-    source.destroy(err as Error);
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeStreamAtomic(resolve(path), multiWrite(images, options), [], { signal: options.signal, createParent: false });
 }

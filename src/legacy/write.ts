@@ -13,17 +13,9 @@ import { blobDescriptor, blobToDiffID, uncompressedSize } from '../partial/descr
 import { createTarStream, type TarEntry, type TarHeader } from '../internal/tar/index.ts';
 import { verifyStream } from '../internal/verify/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
-import {
-  descriptorType,
-  field,
-  goStringType,
-  mapOf,
-  marshalWithSchema,
-  omitEmpty,
-  sliceOf,
-  struct,
-} from '../internal/gojson/index.ts';
+import { goStringType, mapOf, marshalWithSchema } from '../internal/gojson/index.ts';
 import { marshalLayerConfigFile } from './config.ts';
+import { tarballManifestType } from '../tarball/manifest.ts';
 import { orderImages } from './image-order.ts';
 import { addTags, type Repositories } from './repo-tags.ts';
 import { v1Layers } from './v1-layers.ts';
@@ -34,15 +26,6 @@ export interface LegacyWriteOptions {
   readonly signal?: AbortSignal;
 }
 
-/** ggcr's `tarball.Descriptor`: `RepoTags` nil is written `null`; empty `LayerSources` is dropped. */
-const manifestType = sliceOf(
-  struct('tarball.Descriptor', [
-    field('Config', goStringType),
-    field('RepoTags', sliceOf(goStringType)),
-    field('Layers', sliceOf(goStringType)),
-    omitEmpty('LayerSources', mapOf(descriptorType)),
-  ]),
-);
 
 const repositoriesType = mapOf(mapOf(goStringType));
 
@@ -125,6 +108,6 @@ async function* entries(images: Iterable<readonly [Reference, Image]>, signal: A
   }
 
   // No images is Go's nil manifest: `null`.
-  yield file('manifest.json', marshalWithSchema(manifest.length ? manifest : undefined, manifestType));
+  yield file('manifest.json', marshalWithSchema(manifest.length ? manifest : undefined, tarballManifestType));
   yield file('repositories', marshalWithSchema(repos, repositoriesType));
 }

@@ -7,6 +7,8 @@ import type { Readable } from 'node:stream';
 import { BadDocumentError } from '../errors/index.ts';
 import { parseDescriptorValue, type Descriptor } from '../v1/descriptor.ts';
 import { expectObject, expectString, parseJSON } from '../v1/guard.ts';
+import type { Tag } from '../name/index.ts';
+import { descriptorType, field, goStringType, mapOf, omitEmpty, sliceOf, struct } from '../internal/gojson/index.ts';
 
 /** Opens a fresh stream over a whole tarball each time it is called (ggcr's `tarball.Opener`). */
 export type Opener = (options?: { signal?: AbortSignal }) => Promise<Readable>;
@@ -51,4 +53,31 @@ export function parseTarballManifest(input: Uint8Array | string): TarballManifes
     for (const [k, d] of Object.entries(so)) parsed[k] = parseDescriptorValue(d, `${path}.LayerSources[${JSON.stringify(k)}]`);
     return { ...entry, LayerSources: parsed };
   });
+}
+
+/**
+ * ggcr's `tarball.Descriptor` as Go's encoding/json writes it (for both the tarball and the legacy
+ * writer): `RepoTags` has no `omitempty`, so an image saved only by digest is written
+ * `"RepoTags":null` (Go's nil slice); `LayerSources` is dropped when empty.
+ */
+export const tarballManifestType = sliceOf(
+  struct('tarball.Descriptor', [
+    field('Config', goStringType),
+    field('RepoTags', sliceOf(goStringType)),
+    field('Layers', sliceOf(goStringType)),
+    omitEmpty('LayerSources', mapOf(descriptorType)),
+  ]),
+);
+
+/**
+ * The `RepoTags` string of a tag: what the user wrote, with the tag appended when it was left
+ * implicit, because `docker load` cannot load an image whose tag is missing (ggcr #890; ggcr's
+ * legacy writer does not, and its archives fail to load with "invalid tag"); the fully qualified
+ * name is not used because rules_docker relies on the short form (ggcr #527). ggcr checks only for
+ * `latest`; a tag parsed with another default tag is spelled out the same way.
+ */
+export function repoTag(tag: Tag): string {
+  const s = tag.toString();
+  const id = tag.identifier();
+  return s.endsWith(`:${id}`) ? s : `${s}:${id}`;
 }

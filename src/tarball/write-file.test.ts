@@ -105,7 +105,7 @@ test('abort mid-write: rejects with the abort, nothing under the target name, te
       if (names.length === 1 && (await stat(join(dir, names[0]!))).size > 0) break;
       await new Promise((r) => setTimeout(r, 5));
     }
-    assert.match((await readdir(dir))[0] ?? '', /^\.out\.tar\.[0-9a-f]{12}\.tmp$/);
+    assert.match((await readdir(dir))[0] ?? '', /^\.tmp-out\.tar-[0-9a-f]{12}$/);
     controller.abort();
     await assert.rejects(done, { name: 'AbortError' });
     assert.equal(existsSync(path), false);

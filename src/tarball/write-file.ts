@@ -4,11 +4,8 @@
  * over it only once every layer has been verified, so the target is either the whole tarball or
  * left as it was.
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { resolve } from 'node:path';
+import { writeStreamAtomic } from '../internal/atomic-file/index.ts';
 import type { Reference, Tag } from '../name/index.ts';
 import type { Image } from '../v1/interfaces.ts';
 import type { TarballImages } from './write-plan.ts';
@@ -41,17 +38,15 @@ export function multiWriteToFile(
 
 /**
  * Writes several images as one tarball at `path` (ggcr's `tarball.MultiRefWriteToFile`). The
- * archive is written to `.<name>.<random>.tmp` in the same folder (so the rename cannot cross
+ * archive is written to `.tmp-<name>-<random>` in the same folder (so the rename cannot cross
  * filesystems) and renamed to `path` once complete; on any failure, an abort included, the temp
  * file is removed and `path` is untouched. The final progress update (`complete === total`) is
- * sent after the rename. The file is not fsynced, as ggcr's is not.
+ * sent after the rename. The bytes are fsynced before the rename (ggcr's are not).
  *
  * @example
  * await tarball.multiRefWriteToFile('out.tar', [[ref, img]], { onProgress: (u) => bar.update(u.complete, u.total) });
  */
 export async function multiRefWriteToFile(path: string, images: TarballImages, options: TarballWriteOptions = {}): Promise<void> {
-  const target = resolve(path);
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const { signal } = options;
   const progress = holdFinalUpdate(options.onProgress);
   const source = multiRefWrite(images, {
@@ -59,13 +54,9 @@ export async function multiRefWriteToFile(path: string, images: TarballImages, o
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   });
   try {
-    // 'wx': never write through a file (or a link) someone else put at this name meanwhile.
-    await pipeline(source, createWriteStream(temp, { flags: 'wx' }), signal ? { signal } : {});
-    await rename(temp, target);
+    await writeStreamAtomic(resolve(path), source, [], { signal, createParent: false });
   } catch (err) {
     // A failure on the file side (disk full, abort) ends the source too; make sure it reports.
-    source.destroy(err as Error);
-    await rm(temp, { force: true });
     progress.fail(err as Error);
     throw err;
   }

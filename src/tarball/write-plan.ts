@@ -5,7 +5,7 @@
  * bytes. The writer streams this plan; progress totals come from it.
  */
 import { InvalidArgumentError, NotFoundError } from '../errors/index.ts';
-import type { Reference, Tag } from '../name/index.ts';
+import type { Reference } from '../name/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image } from '../v1/interfaces.ts';
@@ -13,17 +13,10 @@ import { isDistributable } from '../types/index.ts';
 import { compressionForMediaType } from '../partial/layer.ts';
 import { DEFAULT_JOBS, mapLimit } from '../internal/limiter/index.ts';
 import { encodeHeader, type TarHeader } from '../internal/tar/index.ts';
-import {
-  descriptorType,
-  field,
-  goStringType,
-  mapOf,
-  marshalWithSchema,
-  omitEmpty,
-  sliceOf,
-  struct,
-} from '../internal/gojson/index.ts';
-import type { TarballDescriptor, TarballManifest } from './manifest.ts';
+import { marshalWithSchema } from '../internal/gojson/index.ts';
+import { repoTag, tarballManifestType, type TarballDescriptor, type TarballManifest } from './manifest.ts';
+
+export { repoTag };
 
 /** Images to write, each under a reference (a tag names it in `RepoTags`; a digest does not). */
 export type TarballImages = Iterable<readonly [Reference, Image]>;
@@ -52,18 +45,6 @@ export interface TarballPlan {
   readonly size: number;
 }
 
-/**
- * ggcr's `tarball.Descriptor`: `RepoTags` has no `omitempty`, so an image saved only by digest
- * is written `"RepoTags":null` (Go's nil slice); `LayerSources` is dropped when empty.
- */
-const tarballManifestType = sliceOf(
-  struct('tarball.Descriptor', [
-    field('Config', goStringType),
-    field('RepoTags', sliceOf(goStringType)),
-    field('Layers', sliceOf(goStringType)),
-    omitEmpty('LayerSources', mapOf(descriptorType)),
-  ]),
-);
 
 /** Every archive member is written with this header (ggcr's `writeTarEntry`): mode, size, name. */
 export function fileHeader(name: string, size: number): TarHeader {
@@ -93,17 +74,6 @@ export function layerFileName(digest: Hash, mediaType: string): string {
   }
 }
 
-/**
- * The `RepoTags` string of a tag: what the user wrote, with the tag appended when it was left
- * implicit, because `docker load` cannot load an image whose tag is missing (ggcr #890); the fully
- * qualified name is not used because rules_docker relies on the short form (ggcr #527). ggcr
- * checks only for `latest`; a tag parsed with another default tag is spelled out the same way.
- */
-export function repoTag(tag: Tag): string {
-  const s = tag.toString();
-  const id = tag.identifier();
-  return s.endsWith(`:${id}`) ? s : `${s}:${id}`;
-}
 
 interface Grouped {
   readonly image: Image;

@@ -12,7 +12,7 @@ import type { Image, Layer } from '../v1/interfaces.ts';
 import type { ProgressCallback } from '../v1/progress.ts';
 import { createTarStream, type TarEntry } from '../internal/tar/index.ts';
 import { verifyOnce } from '../internal/verify/index.ts';
-import { pipe, withSignal } from '../internal/pipe/index.ts';
+import { withSignal } from '../internal/pipe/index.ts';
 import { fileHeader, planTarball, type PlannedFile, type TarballImages, type TarballPlan } from './write-plan.ts';
 import { WriteProgress } from './write-progress.ts';
 

@@ -28,6 +28,8 @@ export interface AtomicWriteOptions {
    * digest only known once the stream ends (a streaming layer).
    */
   readonly beforeRename?: () => Promise<string | void>;
+  /** Create the target's folder when missing (default true); false makes a missing folder ENOENT. */
+  readonly createParent?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function writeStreamAtomic(
   let sink: WriteStream | undefined;
   try {
     signal?.throwIfAborted();
-    await mkdir(dirname(final), { recursive: true });
+    if (options.createParent ?? true) await mkdir(dirname(final), { recursive: true });
     // `flush` fsyncs before the close that ends the pipeline: the bytes are on disk before the
     // rename makes them visible under their final name.
     sink = createWriteStream(tmp, { flags: 'wx', mode: options.mode ?? 0o644, flush: true, highWaterMark: 1024 * 1024 });
