@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { delegateImage } from '../v1/delegate.test-fixtures.ts';
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,15 +49,8 @@ function counting(img: Image, counts: Counts): Image {
     },
   });
   return {
+    ...delegateImage(img),
     layers: async () => (await img.layers()).map(wrap),
-    mediaType: () => img.mediaType(),
-    size: () => img.size(),
-    configName: () => img.configName(),
-    configFile: () => img.configFile(),
-    rawConfigFile: () => img.rawConfigFile(),
-    digest: () => img.digest(),
-    manifest: () => img.manifest(),
-    rawManifest: () => img.rawManifest(),
     layerByDigest: async (h: Hash) => wrap(await img.layerByDigest(h)),
     layerByDiffID: async (h: Hash) => wrap(await img.layerByDiffID(h)),
   };

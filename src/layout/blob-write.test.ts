@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { delegateImage } from '../v1/delegate.test-fixtures.ts';
 import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -177,7 +178,7 @@ test('a streaming layer is written under the digest it learns while being read',
     const layer = newLayer(Readable.from([tarBytes]));
     await assert.rejects(layer.digest(), { code: 'ERR_NOT_COMPUTED' });
     const img = {
-      ...imageFacts(base),
+      ...delegateImage(base),
       layers: async () => [layer],
     };
     await new LayoutPath(dir).writeImage(img);
@@ -197,21 +198,6 @@ async function drainLayer(l: Layer): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Everything of an image but its layers, delegated. */
-function imageFacts(img: ReturnType<typeof random.image>) {
-  return {
-    mediaType: () => img.mediaType(),
-    size: () => img.size(),
-    configName: () => img.configName(),
-    configFile: () => img.configFile(),
-    rawConfigFile: () => img.rawConfigFile(),
-    digest: () => img.digest(),
-    manifest: () => img.manifest(),
-    rawManifest: () => img.rawManifest(),
-    layerByDigest: (h: Hash) => img.layerByDigest(h),
-    layerByDiffID: (h: Hash) => img.layerByDiffID(h),
-  };
-}
 
 test('layers are written at most `jobs` at a time', async () => {
   const { dir, cleanup } = await tempFolder('jobs');

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { delegateImage, delegateLayer } from '../v1/delegate.test-fixtures.ts';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -179,8 +180,8 @@ test('a layer whose tar does not match its diffID fails the archive', async () =
   const base = fixtureImage(raw, [layerOne]);
   const [l] = await base.layers();
   const lying: Image = {
-    ...bindImage(base),
-    layers: async () => [{ ...bindLayer(l!), uncompressed: async () => Readable.from([layerTwo.subarray(0, layerOne.length)]) }],
+    ...delegateImage(base),
+    layers: async () => [{ ...delegateLayer(l!), uncompressed: async () => Readable.from([layerTwo.subarray(0, layerOne.length)]) }],
   };
   await assert.rejects(drain(write(Tag.parse('x:1'), lying)), (err) => hasCode(err, 'ERR_DIGEST_MISMATCH'));
 });
@@ -206,11 +207,11 @@ test('writeToFile writes the whole archive or, on failure, nothing at all', asyn
 
   const [l1, l2] = await img.layers();
   const failing: Image = {
-    ...bindImage(img),
+    ...delegateImage(img),
     layers: async () => [
       l1!,
       {
-        ...bindLayer(l2!),
+        ...delegateLayer(l2!),
         uncompressed: async () =>
           Readable.from(
             (async function* () {
@@ -226,29 +227,4 @@ test('writeToFile writes the whole archive or, on failure, nothing at all', asyn
   assert.deepEqual(await readdir(dir), ['a.tar']);
 });
 
-function bindLayer(l: import('../v1/interfaces.ts').Layer): import('../v1/interfaces.ts').Layer {
-  return {
-    digest: () => l.digest(),
-    diffID: () => l.diffID(),
-    size: () => l.size(),
-    mediaType: () => l.mediaType(),
-    compressed: (o) => l.compressed(o),
-    uncompressed: (o) => l.uncompressed(o),
-  };
-}
 
-function bindImage(img: Image): Image {
-  return {
-    layers: () => img.layers(),
-    mediaType: () => img.mediaType(),
-    size: () => img.size(),
-    configName: () => img.configName(),
-    configFile: () => img.configFile(),
-    rawConfigFile: () => img.rawConfigFile(),
-    digest: () => img.digest(),
-    manifest: () => img.manifest(),
-    rawManifest: () => img.rawManifest(),
-    layerByDigest: (h) => img.layerByDigest(h),
-    layerByDiffID: (h) => img.layerByDiffID(h),
-  };
-}
