@@ -12,6 +12,7 @@ import { errorFromResponse } from './check-response.ts';
 import { RequestFailedError, TransportError } from './errors.ts';
 import type { RetryPolicy } from './options.ts';
 import { parseWarnings } from './warning.ts';
+import { loadUndiciCore } from './dispatcher.ts';
 
 /** One request as sent. */
 export interface HttpRequest {
@@ -102,9 +103,10 @@ export class HttpClient {
     const started = performance.now();
     // Outside the try: a broken certs.d directory is a configuration error, not a network failure.
     const dispatcher = await this.#settings.dispatcherFor(url);
+    const undici = await loadUndiciCore();
     let res: Dispatcher.ResponseData;
     try {
-      res = await dispatcher.request({
+      res = await undici.request(dispatcher, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
