@@ -7,6 +7,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { BadTarError } from '../../errors/index.ts';
+import { detectCompression, MAGIC_LENGTH } from '../compression/detect.ts';
 import { ByteSource } from '../tar/byte-source.ts';
 import { blockPadding } from '../tar/fields.ts';
 import type { TarEntryType } from '../tar/header.ts';
@@ -56,6 +57,19 @@ async function* readFrom(fh: FileHandle, start: number, fileSize: number): Async
   }
 }
 
+/**
+ * A compressed archive (`docker save | gzip`) fails on its first header; say what it is instead
+ * of reporting a checksum. Archives are read uncompressed, as docker and ggcr read them.
+ */
+async function explainCompressed(fh: FileHandle, where: string, cause: unknown): Promise<void> {
+  const head = Buffer.alloc(MAGIC_LENGTH);
+  const { bytesRead } = await fh.read(head, 0, MAGIC_LENGTH, 0);
+  const kind = detectCompression(head.subarray(0, bytesRead));
+  if (kind !== 'none') {
+    throw new BadTarError(`${where} is ${kind}-compressed, not a tar archive: decompress it first (e.g. ${kind === 'gzip' ? 'gunzip' : 'zstd -d'})`, { cause });
+  }
+}
+
 /** The header reader's errors name offsets but not the archive; say which archive. */
 function inArchive(err: unknown, where: string): unknown {
   if (!(err instanceof BadTarError) || err.message.startsWith(where)) return err;
@@ -84,6 +98,7 @@ export async function scanFile(fh: FileHandle, fileSize: number, where: string, 
       next = await readNextHeader(source, previous);
       dataOffset = source.offset;
     } catch (err) {
+      if (position === 0) await explainCompressed(fh, where, err);
       throw inArchive(err, where);
     } finally {
       await source.close();

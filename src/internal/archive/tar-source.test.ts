@@ -145,6 +145,14 @@ describe('truncated archives', () => {
     const path = await writeArchive(folder.dir, 'half-header.tar', whole.subarray(0, 1024 + 100));
     await assert.rejects(openTarSource(path), (e: unknown) => e instanceof BadTarError && e.message.startsWith(`archive ${path}: `) && /ends inside a header at byte offset 1024/.test(e.message));
   });
+
+  test('a gzip-compressed archive (docker save | gzip) is named as such, not as a bad checksum', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const path = await writeArchive(folder.dir, 'saved.tar.gz', gzipSync(await tarBytes([file('a', 'x')])));
+    await assert.rejects(openTarSource(path), (e: unknown) => e instanceof BadTarError && /is gzip-compressed, not a tar archive: decompress it first/.test(e.message));
+    const random = await writeArchive(folder.dir, 'letters.tar', Buffer.alloc(2048, 0x41));
+    await assert.rejects(openTarSource(random), (e: unknown) => e instanceof BadTarError && /checksum/.test(e.message), 'other garbage still says what is wrong with it');
+  });
 });
 
 test('the file source notices the archive changed after the scan', async () => {
