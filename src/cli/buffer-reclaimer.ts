@@ -10,11 +10,15 @@
  *
  * The library never does this: how a process manages its heap is its owner's decision.
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-/** ArrayBuffer memory above which a collection is asked for. */
-const LIMIT = 8 * 1024 * 1024;
+/**
+ * External (Buffer / ArrayBuffer) memory above which a collection is asked for: ~8 MiB of chunks
+ * over what a started CLI holds (~1.5 MiB). Read from V8's heap statistics (0.4 µs) rather than
+ * `process.memoryUsage()` (8 µs: it reads /proc for the RSS), measured at 100 checks a second.
+ */
+const LIMIT = 10 * 1024 * 1024;
 /** How often it is checked: at ~500 MB/s, 10 ms is ~5 MiB of chunks. */
 const INTERVAL_MS = 10;
 
@@ -24,7 +28,7 @@ type GC = (options: { type: 'minor' | 'major'; execution: 'sync' | 'async' }) =>
 export function startBufferReclaimer(): void {
   let gc: GC | undefined;
   const timer = setInterval(() => {
-    if (process.memoryUsage().arrayBuffers < LIMIT) return;
+    if (getHeapStatistics().external_memory < LIMIT) return;
     if (!gc) {
       // `gc` exists only in contexts created after the flag is set; made on first need, so short
       // commands never pay for the new context.
