@@ -8,13 +8,14 @@ import type { Readable } from 'node:stream';
 import type { Reference } from '../name/index.ts';
 import { isDistributable } from '../types/index.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
-import type { Image } from '../v1/interfaces.ts';
+import type { Image, Layer } from '../v1/interfaces.ts';
 import { blobDescriptor, blobToDiffID, uncompressedSize } from '../partial/describe.ts';
 import { createTarStream, type TarEntry, type TarHeader } from '../internal/tar/index.ts';
 import { verifyStream } from '../internal/verify/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
 import { goStringType, mapOf, marshalWithSchema } from '../internal/gojson/index.ts';
 import { marshalLayerConfigFile } from './config.ts';
+import { spoolLayerTar } from './spool.ts';
 import { tarballManifestType } from '../tarball/manifest.ts';
 import { orderImages } from './image-order.ts';
 import { addTags, type Repositories } from './repo-tags.ts';
@@ -56,8 +57,9 @@ export function write(ref: Reference, img: Image, options: LegacyWriteOptions = 
  * Streams a legacy archive holding several images. An image named by several references is
  * written once with all its tags; layer folders shared between images are written once. Each
  * layer is read as an uncompressed tar, checked against its diffID, and never held in memory;
- * the tar header needs the layer's size first, so a layer that cannot tell it is read once more
- * to count it (`partial.uncompressedSize`). Errors surface on the returned stream.
+ * the tar header needs the layer's size first, so a layer that cannot tell it is read once into a
+ * private temp file (removed as soon as it is written out) instead of twice, as ggcr reads it.
+ * Errors surface on the returned stream.
  *
  * @example
  * await pipeline(legacy.multiWrite([[Tag.parse('a:1'), a], [Tag.parse('b:1'), b]]), out);
@@ -65,6 +67,11 @@ export function write(ref: Reference, img: Image, options: LegacyWriteOptions = 
 export function multiWrite(images: Iterable<readonly [Reference, Image]>, options: LegacyWriteOptions = {}): Readable {
   const { signal } = options;
   return createTarStream(entries(images, signal), signal ? { signal } : {});
+}
+
+/** Whether the layer knows its uncompressed size without reading itself. */
+function hasUncompressedSize(l: Layer): boolean {
+  return typeof (l as { uncompressedSize?: unknown }).uncompressedSize === 'function';
 }
 
 async function* entries(images: Iterable<readonly [Reference, Image]>, signal: AbortSignal | undefined): AsyncGenerator<TarEntry> {
@@ -97,9 +104,21 @@ async function* entries(images: Iterable<readonly [Reference, Image]>, signal: A
       if (!isDistributable(desc.mediaType)) layerSources[(await blobToDiffID(image, digests[i]!)).toString()] = desc;
       if (written.has(id)) continue;
       written.add(id);
-      const [size, diffID] = await Promise.all([uncompressedSize(layer, stream), layer.diffID()]);
-      const tar = pipe(await layer.uncompressed(stream), verifyStream({ digest: diffID, size, what: `${what} layer ${diffID}` }));
-      yield { header: fileHeader(`${id}/layer.tar`, size), body: tar };
+      const diffID = await layer.diffID();
+      const layerWhat = `${what} layer ${diffID}`;
+      if (hasUncompressedSize(layer)) {
+        const size = await uncompressedSize(layer, stream);
+        const tar = pipe(await layer.uncompressed(stream), verifyStream({ digest: diffID, size, what: layerWhat }));
+        yield { header: fileHeader(`${id}/layer.tar`, size), body: tar };
+      } else {
+        // The size must precede the bytes: read the layer once, into a temp file (not twice, as ggcr).
+        const spooled = await spoolLayerTar(layer, diffID, layerWhat, signal);
+        try {
+          yield { header: fileHeader(`${id}/layer.tar`, spooled.size), body: spooled.body };
+        } finally {
+          await spooled.cleanup();
+        }
+      }
       yield file(`${id}/json`, marshalLayerConfigFile(config));
       yield file(`${id}/VERSION`, VERSION);
     }
