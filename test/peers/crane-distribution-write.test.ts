@@ -2,11 +2,14 @@
  * @module Our compiled `crane` CLI, run as a subprocess with a temporary `DOCKER_CONFIG`, writing
  * to the real distribution registry (2.8) and to our registry, with no auth, htpasswd basic auth,
  * and token auth (our token server as distribution's realm): `copy` inside distribution and
- * between the two registries both ways (`--all-tags`, `-n`, `--platform a,b`), `tag`, `delete`.
+ * between the two registries both ways (`--all-tags`, `-n`, `--platform a,b`), `tag`, `delete`,
+ * and `pull` (oci, tarball, legacy) from distribution with `push` back.
  * Digests are checked against what umoci made and with plain HTTP requests, not our client.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import type { AuthMode } from '../harness/our-registry.ts';
 import { describeCrane } from '../harness/crane-cli.ts';
@@ -38,6 +41,32 @@ for (const mode of ['none', 'basic', 'token'] as const satisfies readonly AuthMo
       }
       // crane logs to stderr what it copies.
       assert.match(image.stderr, /Copying from .*crane\/src:v1 to .*crane\/copy:v1/, describeCrane(image));
+    });
+
+    test('pull (oci, tarball, legacy) from distribution and push back: digests kept where the format keeps them', async (t) => {
+      const w = await world.setup(t);
+      if (!w) return;
+      const { host } = w.dist;
+      const layoutDir = join(w.dir, `pull-layout-${mode}`);
+      const pulled = await craneOk(w, ['pull', '--format', 'oci', '--annotate-ref', `${host}/crane/src:multi`, `${host}/crane/src:v1`, layoutDir]);
+      assert.equal(pulled.stdout, '', 'pull prints nothing on stdout');
+      const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+      assert.deepEqual(index.manifests.map((m) => m.digest).sort(), [w.seed.multi.digest, w.seed.amd.descriptor.digest].sort());
+      assert.ok(index.manifests.some((m) => m.annotations?.['org.opencontainers.image.ref.name'] === `${host}/crane/src:multi`));
+      const pushed = await craneOk(w, ['push', '--index', layoutDir, `${host}/crane/pushed:layout`]);
+      const top = `sha256:${createHash('sha256').update(await readFile(join(layoutDir, 'index.json'))).digest('hex')}`;
+      assert.equal(pushed.stdout, `${host}/crane/pushed@${top}\n`);
+      assert.equal(await servedDigest(w, w.dist, 'crane/pushed', w.seed.multi.digest), w.seed.multi.digest, 'the index came back whole');
+
+      const tarball = join(w.dir, `pull-${mode}.tar`);
+      await craneOk(w, ['pull', `${host}/crane/src:v1`, tarball]);
+      assert.equal((await craneOk(w, ['validate', '--tarball', tarball])).stdout, `PASS: ${tarball}\n`);
+      const fromTar = await craneOk(w, ['push', tarball, `${host}/crane/pushed:tarball`]);
+      const d = fromTar.stdout.trim().split('@')[1]!;
+      assert.equal(await servedDigest(w, w.dist, 'crane/pushed', 'tarball'), d);
+      const legacy = join(w.dir, `pull-${mode}-legacy.tar`);
+      await craneOk(w, ['pull', '--format', 'legacy', `${host}/crane/src:v1`, legacy]);
+      assert.ok((await readFile(legacy)).includes('repositories'));
     });
 
     test('copy between distribution and our registry, both ways, keeps digests', async (t) => {
