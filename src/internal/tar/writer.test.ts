@@ -255,6 +255,20 @@ describe('createTarStream', () => {
     assert.ok(body.destroyed, 'destroying the output destroys the body being copied');
   });
 
+  test('an output destroyed while the headers before a stream body are flushed still closes that body', async () => {
+    const body = new Readable({ read() {} });
+    // A small file entry batches its header; the stream entry then flushes that batch first.
+    const out = createTarStream([
+      { header: { name: 'small', type: 'file', size: 3 }, body: Buffer.from('abc') },
+      { header: { name: 'streamed', type: 'file', size: 10 }, body },
+    ]);
+    const first = await new Promise<Buffer>((resolve) => out.once('data', resolve));
+    assert.ok(first.length >= 1024, 'the first chunk is the batch: header and data of "small", header of "streamed"');
+    out.destroy();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.ok(body.destroyed, 'the body (a file, say) is not left open');
+  });
+
   test('an aborted signal fails the stream and destroys the pending body', async () => {
     const controller = new AbortController();
     const body = new Readable({ read() {} }); // never produces: only the abort can end it

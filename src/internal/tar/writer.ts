@@ -52,6 +52,14 @@ export function createTarStream(
   const { signal } = options;
   const state: { body: Readable | undefined } = { body: undefined };
   const out = Readable.from(generateTar(entries, state, signal), { objectMode: false, highWaterMark: BATCH_BYTES });
+  // A generator waiting inside a body that produces nothing never reaches its `finally` when the
+  // output is destroyed: Readable.from's destroy awaits return(), which waits for that pending
+  // read. Closing the body first lets the generator unwind (and frees the file it may hold).
+  const destroyOutput = out._destroy.bind(out);
+  out._destroy = (err: Error | null, done: (error?: Error | null) => void): void => {
+    if (state.body && !state.body.readableEnded) state.body.destroy();
+    destroyOutput(err, done);
+  };
   if (signal) {
     const onAbort = (): void => {
       state.body?.destroy(signal.reason as Error);
@@ -102,8 +110,9 @@ async function* generateTar(
           add(bytes);
         }
       } else {
-        if (batched > 0) yield flush();
+        // Owned from here: if the output stops at the flush below, `finally` must close it too.
         state.body = body;
+        if (batched > 0) yield flush();
         yield* copyBody(body, name, size);
         state.body = undefined;
       }
