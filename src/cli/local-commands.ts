@@ -25,6 +25,7 @@ export function registerLocalCommands(program: Command, io: ProgramIO): void {
   program
     .command('pull')
     .description('Pull remote images by reference and store their contents locally')
+    .usage('[options] <image...> <path>')
     .argument('<image...>', 'one or more images, then the PATH to write')
     .option('--format <format>', 'Format in which to save images ("tarball", "legacy", or "oci")', 'tarball')
     .option('-c, --cache_path <dir>', 'Path to cache image layers')
