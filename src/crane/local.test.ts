@@ -191,3 +191,20 @@ test('pull --format oci copies an index child of a media type nobody understands
   await crane.pullTo([`${host}/local/artifacts:idx`], cached, { ...o, format: 'oci', cachePath: join(dir, 'artifact-cache') });
   assert.deepEqual(await readFile(join(cached, 'blobs', 'sha256', Hash.of(thing).hex)), thing);
 });
+
+test('many layers through a small jobs limit neither hang nor reorder (ggcr #2345)', { timeout: 30_000 }, async () => {
+  const img = random.image(20_000, 12, { seed: 'many-layers' });
+  await remote.write(`${host}/local/many:v1`, img);
+  for (const jobs of [1, 2]) {
+    const tar = join(dir, `many-${jobs}.tar`);
+    await crane.pullTo([`${host}/local/many:v1`], tar, { ...o, jobs });
+    const loaded = await crane.load(tar);
+    assert.deepEqual(
+      await Promise.all((await loaded.layers()).map(async (l) => String(await l.diffID()))),
+      await Promise.all((await img.layers()).map(async (l) => String(await l.diffID()))),
+    );
+    const path = join(dir, `many-layout-${jobs}`);
+    await crane.pullTo([`${host}/local/many:v1`], path, { ...o, format: 'oci', jobs });
+    assert.ok((await (await crane.loadLocal(path) as Awaited<ReturnType<typeof remote.image>>).digest()).equals(await img.digest()));
+  }
+});
