@@ -93,3 +93,14 @@ test('layout gc lists (--dry-run) then deletes what nothing references', async (
   await assert.rejects(p.bytes(h), { code: 'ERR_NOT_FOUND' });
   assert.deepEqual(await crane('layout', 'gc', dir), { out: '', err: '' });
 });
+
+test('push of an OCI-layout archive (podman oci-archive, buildkit type=oci) keeps the digest', async () => {
+  const img = random.image(1200, 2, { seed: 'push-oci-archive', format: 'oci' });
+  const staged = await layout.write(join(home, 'oci-archive-src'), (await import('../empty/index.ts')).index());
+  await staged.appendImage(img, { annotations: { 'org.opencontainers.image.ref.name': 'v1' } });
+  const archive = join(home, 'image.oci.tar');
+  await layout.writeArchiveToFile(archive, await staged.imageIndex());
+  const out = (await crane('push', archive, `${reg.host}/cli/from-oci-archive:v1`)).out;
+  assert.equal(out, `${reg.host}/cli/from-oci-archive@${await img.digest()}\n`);
+  assert.equal((await crane('digest', '--tarball', archive)).out, `${await img.digest()}\n`);
+});
