@@ -12,7 +12,7 @@ import * as validate from '../validate/index.ts';
 import type { Image } from '../v1/interfaces.ts';
 import { fakeImageFor, startFakeEngine, type FakeEngine } from './fake-engine.test-fixtures.ts';
 import { image } from './image.ts';
-import { liveSpools } from './spool.ts';
+import { liveSpools } from '../internal/spool/index.ts';
 
 const NAME = 'example.com/read:1';
 let engine: FakeEngine;

@@ -17,7 +17,7 @@ import type { Manifest } from '../v1/manifest.ts';
 import type { Client, ImageInspect } from './client.ts';
 import { configFromInspect } from './config-from-inspect.ts';
 import { resolveClient, type DaemonOptions } from './options.ts';
-import { spoolToFile, type Spool } from './spool.ts';
+import { spoolToFile, type Spool } from '../internal/spool/index.ts';
 
 /** Options of {@link image}. */
 export interface ImageOptions extends DaemonOptions {
@@ -101,7 +101,7 @@ class DaemonImageView implements DaemonImage {
         this.#save(o?.signal ? AbortSignal.any([o.signal, signal]) : signal);
       img = await tarballImage(opener, { signal });
     } else {
-      this.#spool ??= spoolToFile(() => this.#save(signal), { tmpDir: this.#options.tmpDir, signal }).catch((err: unknown) => {
+      this.#spool ??= spoolToFile(() => this.#save(signal), { prefix: 'containerregistry-daemon-', fileName: 'image.tar', tmpDir: this.#options.tmpDir, signal }).catch((err: unknown) => {
         this.#spool = undefined;
         throw err;
       });

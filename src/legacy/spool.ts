@@ -6,14 +6,12 @@
  * and the archive is then written from the file. Memory stays flat; disk holds one layer at a time.
  */
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Hash } from '../v1/hash.ts';
 import type { Layer } from '../v1/interfaces.ts';
 import { SIZE_UNKNOWN, verifyStream } from '../internal/verify/index.ts';
-import { writeStreamAtomic } from '../internal/atomic-file/index.ts';
+import { spoolToFile } from '../internal/spool/index.ts';
 
 /** A spooled tar: its size, a stream over it, and the removal of the file (also done when the stream closes). */
 export interface SpooledTar {
@@ -22,21 +20,22 @@ export interface SpooledTar {
   cleanup(): Promise<void>;
 }
 
-/** Reads `layer`'s tar once into a 0600 temp file, checked against `diffID`. */
+/** Reads `layer`'s tar once into a private temp file, checked against `diffID`. */
 export async function spoolLayerTar(layer: Layer, diffID: Hash, what: string, signal: AbortSignal | undefined): Promise<SpooledTar> {
-  const dir = await mkdtemp(join(tmpdir(), 'containerregistry-legacy-'));
-  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  const spool = await spoolToFile(() => layer.uncompressed(signal ? { signal } : {}), {
+    prefix: 'containerregistry-legacy-',
+    fileName: 'layer.tar',
+    transforms: [verifyStream({ digest: diffID, size: SIZE_UNKNOWN, what })],
+    signal,
+  });
   try {
-    const path = join(dir, 'layer.tar');
-    const source = await layer.uncompressed(signal ? { signal } : {});
-    await writeStreamAtomic(path, source, [verifyStream({ digest: diffID, size: SIZE_UNKNOWN, what })], { signal, mode: 0o600 });
-    const { size } = await stat(path);
-    const body: ReadStream = createReadStream(path);
+    const { size } = await stat(spool.path);
+    const body: ReadStream = createReadStream(spool.path);
     // A backstop: the writer awaits cleanup() itself, so the file is gone before the archive ends.
-    body.once('close', () => void cleanup());
-    return { size, body, cleanup };
+    body.once('close', () => void spool.remove());
+    return { size, body, cleanup: () => spool.remove() };
   } catch (err) {
-    await cleanup();
+    await spool.remove();
     throw err;
   }
 }

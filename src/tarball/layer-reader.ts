@@ -4,13 +4,8 @@
  * holding it in memory is not an option. ggcr never removes its temp file; here it is removed by
  * `close()`, when the layer is garbage collected, or when the process exits.
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { spoolToFile, type Spool } from '../internal/spool/index.ts';
 import { ConsumedError } from '../errors/index.ts';
 import type { MediaType } from '../types/index.ts';
 import type { Hash } from '../v1/hash.ts';
@@ -26,29 +21,10 @@ export interface SpooledLayer extends Layer {
   close(): Promise<void>;
 }
 
-/** Temp files alive in this process, removed at exit if nobody closed them. */
-const spooled = new Set<string>();
-let exitHookInstalled = false;
-
-function track(path: string): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // 'exit' handlers must be synchronous. A process killed by a signal it does not handle skips
-    // them; its temp files stay in the system temp folder, named containerregistry-layer-*.
-    process.once('exit', () => {
-      for (const p of spooled) rmSync(p, { force: true });
-    });
-  }
-  spooled.add(path);
-}
-
 /** A layer dropped without `close()` gives its file back when it is collected. */
-const collected = new FinalizationRegistry<string>((path) => {
-  if (!spooled.delete(path)) return;
-  rm(path, { force: true }).catch(() => {
-    // Best effort: the exit hook no longer knows the file, but the system temp folder is the
-    // place for such leftovers.
-  });
+const collected = new FinalizationRegistry<Spool>((spool) => {
+  // Best effort: the system temp folder is the place for leftovers of a failed removal.
+  spool.remove().catch(() => {});
 });
 
 /**
@@ -74,34 +50,30 @@ export async function layerFromReader(
   stream: Readable | AsyncIterable<Uint8Array>,
   options: LayerFromFileOptions = {},
 ): Promise<SpooledLayer> {
-  const path = join(tmpdir(), `containerregistry-layer-${randomBytes(8).toString('hex')}`);
-  track(path);
+  const spool = await spoolToFile(stream, { prefix: 'containerregistry-layer-', fileName: 'layer', signal: options.signal });
   try {
-    await pipeline(stream, createWriteStream(path, { flags: 'wx', mode: 0o600 }), options.signal ? { signal: options.signal } : {});
-    const layer = await layerFromFile(path, options);
-    const spooledLayer = new SpooledFileLayer(layer, path);
-    collected.register(spooledLayer, path, spooledLayer);
+    const spooledLayer = new SpooledFileLayer(await layerFromFile(spool.path, options), spool);
+    collected.register(spooledLayer, spool, spooledLayer);
     return spooledLayer;
   } catch (err) {
-    spooled.delete(path);
-    await rm(path, { force: true });
+    await spool.remove();
     throw err;
   }
 }
 
 class SpooledFileLayer implements SpooledLayer {
   readonly #layer: Layer;
-  readonly #path: string;
+  readonly #spool: Spool;
   #closed = false;
 
-  constructor(layer: Layer, path: string) {
+  constructor(layer: Layer, spool: Spool) {
     this.#layer = layer;
-    this.#path = path;
+    this.#spool = spool;
   }
 
   #live(): Layer {
     if (this.#closed) {
-      throw new ConsumedError(`layer spooled to ${this.#path} was closed: its temp file is gone`);
+      throw new ConsumedError(`layer spooled to ${this.#spool.path} was closed: its temp file is gone`);
     }
     return this.#layer;
   }
@@ -110,8 +82,7 @@ class SpooledFileLayer implements SpooledLayer {
     if (this.#closed) return;
     this.#closed = true;
     collected.unregister(this);
-    spooled.delete(this.#path);
-    await rm(this.#path, { force: true });
+    await this.#spool.remove();
   }
 
   async digest(): Promise<Hash> {

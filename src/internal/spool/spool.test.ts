@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { liveSpools, spoolToFile } from './spool.ts';
+import { liveSpools, spoolToFile } from './index.ts';
 
 let tmpDir: string;
 beforeEach(async () => {
@@ -42,7 +42,7 @@ test('a stream that fails half-way leaves nothing behind and passes its error on
 test('a spool never removed is gone when the process exits', () => {
   // Run from source (tsx) or compiled (dist/*.js) alike.
   const fromSource = import.meta.url.endsWith('.ts');
-  const spoolModule = new URL(`./spool.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  const spoolModule = new URL(`./index.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
   const loader = fromSource ? ['--import', import.meta.resolve('tsx')] : [];
   const script = `
     import { Readable } from 'node:stream';
