@@ -2,8 +2,6 @@
 // layer cache, load, push back from a layout or a tarball, and the errors a script would see.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +12,15 @@ import * as validate from '../validate/index.ts';
 import * as layout from '../layout/index.ts';
 import { Anonymous } from '../authn/index.ts';
 import { Platform } from '../v1/platform.ts';
-import { create, type Registry } from '../registry/server.ts';
+import { startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
 import { readTar } from '../internal/tar/index.ts';
 import { createReadStream } from 'node:fs';
 import { Hash } from '../v1/hash.ts';
 
-let reg: Registry;
-let server: Server;
+let front: FrontedRegistry;
 let host = '';
 let dir = '';
-const seen: string[] = [];
+let seen: string[] = [];
 const o = { auth: Anonymous };
 /** A blob digest whose bytes the server flips on GET (same length), to test what reaches disk. */
 let corrupt = '';
@@ -31,13 +28,15 @@ let corrupt = '';
 const served = new Map<string, { type: string; body: Buffer }>();
 
 before(async () => {
-  reg = await create();
-  server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
+  front = await startFrontedRegistry();
+  host = front.host;
+  seen = front.seen;
+  front.intercept = (req, res) => {
     const fake = served.get(req.url ?? '');
     if (fake && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': fake.type, 'content-length': fake.body.length, 'docker-content-digest': Hash.of(fake.body).toString() });
-      return res.end(req.method === 'GET' ? fake.body : undefined);
+      res.end(req.method === 'GET' ? fake.body : undefined);
+      return true;
     }
     if (corrupt && req.method === 'GET' && req.url?.endsWith(`/blobs/${corrupt}`)) {
       const write = res.write.bind(res);
@@ -51,18 +50,14 @@ before(async () => {
         return write(chunk, ...rest);
       }) as typeof res.write;
     }
-    reg.handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return false;
+  };
   dir = await mkdtemp(join(tmpdir(), 'crane-local-'));
   await remote.writeIndex(`${host}/local/multi:v1`, random.index(2000, 2, 2, { seed: 'local-idx', platforms: ['linux/amd64', 'linux/arm64'] }));
   await remote.write(`${host}/local/one:v1`, random.image(3000, 2, { seed: 'local-one' }));
 });
 after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await reg.close();
+  await front.close();
   await rm(dir, { recursive: true, force: true });
 });
 

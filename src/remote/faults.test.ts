@@ -2,41 +2,26 @@
 // loopback server that drops connections mid-upload, corrupts blobs and sends huge manifests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as remote from './index.ts';
 import * as random from '../random/index.ts';
 import * as validate from '../validate/index.ts';
-import { create, type Registry } from '../registry/server.ts';
+import { startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
 
-type Fault = (req: IncomingMessage, res: ServerResponse) => boolean;
-
-let reg: Registry;
-let server: Server;
+let front: FrontedRegistry;
 let host = '';
-let fault: Fault | undefined;
-const seen: string[] = [];
+let seen: string[] = [];
 
 before(async () => {
-  reg = await create();
-  server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    if (fault?.(req, res)) return;
-    reg.handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  front = await startFrontedRegistry();
+  host = front.host;
+  seen = front.seen;
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await reg.close();
-});
+after(() => front.close());
 
 test('a PATCH dropped mid-blob resumes from the offset the registry reports', async () => {
   const img = random.image(3 * 1024 * 1024, 1, { seed: 'resume' });
   let dropped = false;
-  fault = (req, res) => {
+  front.intercept = (req, res) => {
     if (dropped || req.method !== 'PATCH') return false;
     dropped = true;
     let n = 0;
@@ -44,12 +29,12 @@ test('a PATCH dropped mid-blob resumes from the offset the registry reports', as
       n += c.length;
       if (n > 1024 * 1024) req.socket.destroy();
     });
-    reg.handler(req, res);
+    front.registry.handler(req, res);
     return true;
   };
   seen.length = 0;
   await remote.write(`${host}/faults/resume:v1`, img);
-  fault = undefined;
+  front.intercept = undefined;
   const patches = seen.filter((s) => s.startsWith('PATCH'));
   assert.ok(dropped, 'the fault fired');
   assert.ok(patches.length >= 2, `resumed with a second PATCH: ${patches.join(', ')}`);
@@ -63,7 +48,7 @@ test('a blob whose bytes do not match its digest is an error, not data', async (
   const { digest, size: realSize } = (await img.manifest()).layers[0]!;
   const layerDigest = digest.toString();
   let size = realSize; // same length, other bytes: only the digest can tell
-  fault = (req, res) => {
+  front.intercept = (req, res) => {
     if (req.method !== 'GET' || !req.url?.endsWith(layerDigest)) return false;
     res.writeHead(200, { 'Content-Length': String(size), 'Docker-Content-Digest': layerDigest });
     res.end(Buffer.alloc(size, 1));
@@ -84,7 +69,7 @@ test('a blob whose bytes do not match its digest is an error, not data', async (
     const [again] = await (await remote.image(`${host}/faults/corrupt:v1`)).layers();
     await assert.rejects(again!.compressed(), (e: { code?: string }) => e.code === 'ERR_SIZE_MISMATCH');
   } finally {
-    fault = undefined;
+    front.intercept = undefined;
   }
 });
 
@@ -92,7 +77,7 @@ test('a connection dropped mid-blob on pull is an error, never a short blob', as
   const img = random.image(500_000, 1, { seed: 'drop' });
   await remote.write(`${host}/faults/drop:v1`, img);
   const layer = (await img.manifest()).layers[0]!;
-  fault = (req, res) => {
+  front.intercept = (req, res) => {
     if (req.method !== 'GET' || !req.url?.endsWith(layer.digest.toString())) return false;
     res.writeHead(200, { 'Content-Length': String(layer.size) });
     res.write(Buffer.alloc(1000));
@@ -107,12 +92,12 @@ test('a connection dropped mid-blob on pull is an error, never a short blob', as
       }
     });
   } finally {
-    fault = undefined;
+    front.intercept = undefined;
   }
 });
 
 test('a manifest over the 100 MiB cap is refused without being held whole', async () => {
-  fault = (req, res) => {
+  front.intercept = (req, res) => {
     if (!req.url?.includes('/manifests/huge')) return false;
     res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' });
     const chunk = Buffer.alloc(1024 * 1024, 32);
@@ -128,12 +113,12 @@ test('a manifest over the 100 MiB cap is refused without being held whole', asyn
   try {
     await assert.rejects(remote.get(`${host}/faults/x:huge`), (e: { code?: string }) => e.code === 'ERR_TOO_LARGE');
   } finally {
-    fault = undefined;
+    front.intercept = undefined;
   }
 });
 
 test('an upload Location pointing at a private address is refused (SSRF)', async () => {
-  fault = (req, res) => {
+  front.intercept = (req, res) => {
     if (req.method !== 'POST' || !req.url?.includes('/blobs/uploads/')) return false;
     req.resume();
     res.writeHead(202, { Location: 'http://169.254.169.254/latest/meta-data/', 'Content-Length': '0' });
@@ -143,7 +128,7 @@ test('an upload Location pointing at a private address is refused (SSRF)', async
   try {
     await assert.rejects(remote.write(`${host}/faults/ssrf:v1`, random.image(2 * 1024 * 1024, 1, { seed: 'ssrf' })), (e: { code?: string }) => e.code === 'ERR_UNSAFE_URL');
   } finally {
-    fault = undefined;
+    front.intercept = undefined;
   }
 });
 
@@ -164,7 +149,7 @@ test('a foreign layer is fetched from its urls when the registry lacks it, and v
   }));
   await remote.put(`${host}/faults/foreign:v1`, { raw: manifest, mediaType: types.DockerManifestSchema2 });
   let served = 0;
-  fault = (req, res) => {
+  front.intercept = (req, res) => {
     if (req.url !== '/foreign/layer') return false;
     served++;
     res.writeHead(200, { 'Content-Length': String(blob.length) });
@@ -178,6 +163,6 @@ test('a foreign layer is fetched from its urls when the registry lacks it, and v
     assert.deepEqual(Buffer.concat(chunks), blob);
     assert.equal(served, 1);
   } finally {
-    fault = undefined;
+    front.intercept = undefined;
   }
 });

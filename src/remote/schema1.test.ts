@@ -3,29 +3,28 @@
 // so a loopback server in front of it serves and accepts the schema 1 manifest itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as remote from './index.ts';
 import * as random from '../random/index.ts';
 import * as types from '../types/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { Repository } from '../name/index.ts';
 import { copy } from '../crane/copy.ts';
-import { create, type Registry } from '../registry/server.ts';
+import { startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
 
-let reg: Registry;
-let server: Server;
+let front: FrontedRegistry;
 let host = '';
 let schema1 = Buffer.alloc(0);
 const putSchema1: { url: string; body: Buffer; type: string }[] = [];
 
 before(async () => {
-  reg = await create();
-  server = createServer((req, res) => {
+  front = await startFrontedRegistry();
+  host = front.host;
+  front.intercept = (req, res) => {
     const m = /^\/v2\/(.+)\/manifests\/(.+)$/.exec(req.url ?? '');
     if (m && m[1] === 'legacy/old' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': types.DockerManifestSchema1, 'content-length': schema1.length, 'docker-content-digest': Hash.of(schema1).toString() });
-      return res.end(req.method === 'GET' ? schema1 : undefined);
+      res.end(req.method === 'GET' ? schema1 : undefined);
+      return true;
     }
     if (m && req.method === 'PUT' && req.headers['content-type'] === types.DockerManifestSchema1) {
       const chunks: Buffer[] = [];
@@ -35,12 +34,10 @@ before(async () => {
         res.writeHead(201, { 'docker-content-digest': Hash.of(Buffer.concat(chunks)).toString() });
         res.end();
       });
-      return;
+      return true;
     }
-    reg.handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return false;
+  };
   const layers = await random.image(3000, 2, { seed: 'schema1' }).layers();
   for (const l of layers) await remote.writeLayer(Repository.parse(`${host}/legacy/old`), l);
   const sums = await Promise.all(layers.map(async (l) => (await l.digest()).toString()));
@@ -49,11 +46,7 @@ before(async () => {
     JSON.stringify({ schemaVersion: 1, name: 'legacy/old', tag: 'v1', architecture: 'amd64', fsLayers: [{ blobSum: sums[1] }, { blobSum: sums[0] }, { blobSum: sums[0] }], history: [] }, null, 3),
   );
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await reg.close();
-});
+after(() => front.close());
 
 test('get().schema1() lists the blobs base first with sizes; image() refuses with Schema1Error', async () => {
   const desc = await remote.get(`${host}/legacy/old:v1`);

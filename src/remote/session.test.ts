@@ -2,31 +2,22 @@
 // images pushed through one Pusher are sent once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as remote from './index.ts';
 import * as random from '../random/index.ts';
-import { create, type Registry } from '../registry/server.ts';
+import { startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
 
-let reg: Registry;
-let server: Server;
+let front: FrontedRegistry;
 let host = '';
-const seen: string[] = [];
+let seen: string[] = [];
 
 before(async () => {
-  reg = await create();
-  server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    reg.handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  front = await startFrontedRegistry();
+  host = front.host;
+  seen = front.seen;
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await reg.close();
-});
+after(() => front.close());
 
 const pings = () => seen.filter((s) => s === 'GET /v2/').length;
 
@@ -72,7 +63,7 @@ test('a Puller does not remember a failed handshake', async () => {
       res.writeHead(401); // no challenge: the handshake fails with AuthChallengeError
       return res.end();
     }
-    reg.handler(req, res);
+    front.registry.handler(req, res);
   });
   await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', () => r()));
   const flakyHost = `127.0.0.1:${(flaky.address() as AddressInfo).port}`;
