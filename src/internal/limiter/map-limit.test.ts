@@ -119,3 +119,24 @@ test('a generator stopped early is closed', async () => {
 test('nonsense limits are refused', async () => {
   await assert.rejects(mapLimit([1], 0, async (x) => x), InvalidArgumentError);
 });
+
+test('16 calls each listening three times on the shared signal raise no listener-leak warning', async () => {
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    const listeners: AbortSignal[] = [];
+    await mapLimit(Array.from({ length: 32 }, (_, i) => i), 16, async (i, _index, signal) => {
+      for (let k = 0; k < 3; k++) signal.addEventListener('abort', () => {}, { once: true });
+      listeners.push(signal);
+      await sleep(2);
+      return i;
+    });
+    // 'warning' is emitted on the next tick after the listener that crossed the limit.
+    await sleep(5);
+    assert.equal(listeners.length, 32);
+    assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});

@@ -2,7 +2,11 @@
  * @module Mapping over items with bounded concurrency, keeping order and failing fast, like
  * ggcr's `errgroup` with `SetLimit(jobs)` and a results slice indexed by position.
  */
+import { setMaxListeners } from 'node:events';
 import { InvalidArgumentError } from '../../errors/index.ts';
+
+/** Abort listeners one running call may reasonably hold on the signal it is given. */
+const LISTENERS_PER_CALL = 8;
 
 /** Options for {@link mapLimit}. */
 export interface MapLimitOptions {
@@ -34,6 +38,9 @@ export async function mapLimit<T, R>(
   const outer = options.signal;
   outer?.throwIfAborted();
   const controller = new AbortController();
+  // Every running call hangs a few abort listeners on this one signal (a stream pipeline, an
+  // HTTP request, a retry timer); Node warns of a leak past 10, which `jobs: 8` already passes.
+  setMaxListeners(concurrency === Infinity ? 0 : 10 + LISTENERS_PER_CALL * concurrency, controller.signal);
   const iterator = items[Symbol.iterator]();
   const results: R[] = [];
   let nextIndex = 0;
