@@ -7,12 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { benchImageLayout } from './fixtures.ts';
 import { distributionRegistry, measured, timed } from './processes.ts';
+import { craneEntry } from '../test/harness/crane-cli.ts';
 
 const work = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'bench-pull-'));
-const crane = fileURLToPath(new URL('../src/cli/crane.js', import.meta.url));
+const crane = craneEntry();
 const layoutDir = process.env['BENCH_LAYOUT'] ?? join(tmpdir(), 'containerregistry-bench-image');
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 

@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { Hash } from '../src/v1/hash.ts';
 import { randomStream } from '../src/random/bytes.ts';
 import { freePort, peakRssMiB, startServer } from './processes.ts';
+import { craneEntry } from '../test/harness/crane-cli.ts';
 
-const crane = fileURLToPath(new URL('../src/cli/crane.js', import.meta.url));
+const crane = craneEntry();
 const sizes = [256 * 1024 * 1024, Number(process.argv[2] ?? 4 * 1024 * 1024 * 1024)];
 
 function send(method: string, url: string, body?: NodeJS.ReadableStream): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: NodeJS.ReadableStream }> {

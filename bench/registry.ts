@@ -11,12 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { benchImageLayout } from './fixtures.ts';
 import { cpuSeconds, freePort, peakRssMiB, startServer, timed, type Started } from './processes.ts';
+import { craneEntry } from '../test/harness/crane-cli.ts';
 
 const work = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'bench-registry-'));
-const crane = fileURLToPath(new URL('../src/cli/crane.js', import.meta.url));
+const crane = craneEntry();
 const layoutDir = process.env['BENCH_LAYOUT'] ?? join(tmpdir(), 'containerregistry-bench-image');
 
 function wrk(url: string, script?: string): number {

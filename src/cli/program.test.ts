@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { buildProgram } from './program.ts';
+import { craneEntry } from '../../test/harness/crane-cli.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -16,7 +16,7 @@ test('crane version prints the package version', async () => {
 });
 
 test('the crane binary runs and exits 1 with an Error line for unknown commands', async () => {
-  const bin = fileURLToPath(new URL('./crane.js', import.meta.url));
+  const bin = craneEntry();
   const run = promisify(execFile);
   const ok = await run(process.execPath, [bin, 'version']);
   assert.equal(ok.stdout, `${pkg.version}\n`);

@@ -8,12 +8,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { listen, type RunningRegistry } from '../registry/server.ts';
 import * as remote from '../remote/index.ts';
 import * as random from '../random/index.ts';
+import { craneEntry } from '../../test/harness/crane-cli.ts';
 
-const crane = fileURLToPath(new URL('./crane.js', import.meta.url));
+const crane = craneEntry();
 let reg: RunningRegistry;
 let dir: string;
 

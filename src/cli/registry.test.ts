@@ -6,10 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { parseAddress } from './registry.ts';
+import { craneEntry } from '../../test/harness/crane-cli.ts';
 
-const crane = fileURLToPath(new URL('./crane.js', import.meta.url));
+const crane = craneEntry();
 const sha = (b: string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 test('--address forms', () => {

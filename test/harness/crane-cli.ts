@@ -5,7 +5,7 @@
  * machine's credentials.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,13 +33,22 @@ export interface CraneRunOptions {
   readonly timeoutMs?: number;
 }
 
-/** The compiled entry point, whether this file runs compiled (dist/test/harness) or through tsx (test/harness). */
+/**
+ * The `crane` that npm installs: the esbuild bundle in dist/bin (`npm run build`), so the CLI
+ * tests run what ships. A bundle older than the compiled sources (tsc run alone) is refused
+ * rather than tested stale.
+ */
 export function craneEntry(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', '..', 'src', 'cli', 'crane.js'), join(here, '..', '..', 'dist', 'src', 'cli', 'crane.js')];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the compiled crane CLI is missing (looked at ${candidates.join(', ')}): run npx tsc -p . first`);
-  return found;
+  // dist/test/harness when compiled; test/harness under tsx.
+  const dist = existsSync(join(here, '..', '..', 'src', 'cli', 'crane.js')) ? join(here, '..', '..') : join(here, '..', '..', 'dist');
+  const bundle = join(dist, 'bin', 'crane.js');
+  const compiled = join(dist, 'src', 'cli', 'crane.js');
+  if (!existsSync(bundle)) throw new Error(`the bundled crane CLI is missing (${bundle}): run npm run build first`);
+  if (existsSync(compiled) && statSync(bundle).mtimeMs < statSync(compiled).mtimeMs) {
+    throw new Error(`the bundled crane CLI (${bundle}) is older than ${compiled}: run npm run build`);
+  }
+  return bundle;
 }
 
 /** Variables that would let the machine's own credentials leak into a test client. */

@@ -5,7 +5,6 @@
  * loaded on first use, and only the parts a registry client needs (see {@link loadUndiciCore}).
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
@@ -38,9 +37,7 @@ let core: Promise<UndiciCore> | undefined;
 export function loadUndiciCore(): Promise<UndiciCore> {
   core ??= (async (): Promise<UndiciCore> => {
     try {
-      const require = createRequire(import.meta.url);
-      const Agent = require('undici/lib/dispatcher/agent.js') as Undici['Agent'];
-      const request = require('undici/lib/api/api-request.js') as (this: Dispatcher, o: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+      const { Agent, request } = await import('./undici-core.ts');
       if (typeof Agent !== 'function' || typeof request !== 'function') throw new Error('undici moved its files');
       return {
         Agent,
