@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildProgram } from './program.ts';
 import { craneEntry } from '../../test/harness/crane-cli.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string; bin: Record<string, string> };
 
 test('crane version prints the package version', async () => {
   let out = '';
@@ -17,6 +18,9 @@ test('crane version prints the package version', async () => {
 
 test('the crane binary runs and exits 1 with an Error line for unknown commands', async () => {
   const bin = craneEntry();
+  // What the tests run is what npm links as `crane`: the bundle, starting with its shebang.
+  assert.equal(bin, fileURLToPath(new URL(pkg.bin['crane']!, new URL('../../../package.json', import.meta.url))));
+  assert.match(readFileSync(bin, 'utf8').slice(0, 40), /^#!\/usr\/bin\/env node\n/);
   const run = promisify(execFile);
   const ok = await run(process.execPath, [bin, 'version']);
   assert.equal(ok.stdout, `${pkg.version}\n`);
