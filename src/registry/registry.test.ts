@@ -302,8 +302,23 @@ test('bad names and digests are rejected before anything is touched', async () =
   }
   const r = await call('GET', '/v2/ok/blobs/sha256:zz');
   assert.equal(await errorCode(r), 'DIGEST_INVALID');
-  const t = await call('GET', '/v2/ok/manifests/bad%20tag');
-  assert.equal(await errorCode(t), 'TAG_INVALID');
+  // A reference that is neither a tag nor a digest names no manifest: reads and deletes get 404
+  // (the OCI conformance suite's "GET nonexistent manifest" uses `.INVALID_MANIFEST_NAME`), and
+  // only storing a manifest under it is TAG_INVALID.
+  for (const ref of ['bad%20tag', '.INVALID_MANIFEST_NAME', 'x'.repeat(129)]) {
+    for (const method of ['GET', 'DELETE']) {
+      const t = await call(method, `/v2/ok/manifests/${ref}`);
+      assert.equal(t.status, 404, `${method} ${ref}`);
+      assert.equal(await errorCode(t), 'MANIFEST_UNKNOWN', `${method} ${ref}`);
+    }
+    assert.equal((await call('HEAD', `/v2/ok/manifests/${ref}`)).status, 404, `HEAD ${ref}`);
+    const put = await call('PUT', `/v2/ok/manifests/${ref}`, { body: '{}', headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' } });
+    assert.equal(put.status, 400, `PUT ${ref}`);
+    assert.equal(await errorCode(put), 'TAG_INVALID', `PUT ${ref}`);
+  }
+  const badDigest = await call('GET', '/v2/ok/manifests/sha256:totallywrong');
+  assert.equal(badDigest.status, 400);
+  assert.equal(await errorCode(badDigest), 'DIGEST_INVALID');
 });
   });
 }
