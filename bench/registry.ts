@@ -4,6 +4,9 @@
  * - each server's CPU time for the push and pull, and its peak resident memory;
  *   (the wall times are mostly skopeo's own work on 2 cores: the server CPU shows the servers' share)
  * - small-request throughput with wrk (manifest GET, config blob GET; 2 threads, 32 connections).
+ * - the same skopeo push and pull against `floor-registry.ts`, a server that discards uploads and
+ *   serves blobs from the page cache: the least time any server allows here, so `floor/distribution`
+ *   is the best ratio a registry could reach on this machine.
  * Target (issue 3): at most 0.6 of distribution's time, under 150 MiB, at least its requests/s.
  * `node dist/bench/registry.js` (needs skopeo, docker-registry; wrk for the small requests).
  */
@@ -11,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchImageLayout } from './fixtures.ts';
 import { cpuSeconds, freePort, peakRssMiB, startServer, timed, type Started } from './processes.ts';
 import { craneEntry } from '../test/harness/crane-cli.ts';
@@ -32,6 +36,12 @@ async function startOurs(): Promise<Started> {
   return startServer(process.execPath, [crane, 'registry', 'serve', '--address', `127.0.0.1:${port}`, '--disk', join(work, 'ours'), '--no-access-log'], url);
 }
 
+async function startFloor(): Promise<Started> {
+  const port = await freePort();
+  const script = fileURLToPath(new URL('./floor-registry.js', import.meta.url));
+  return startServer(process.execPath, [script, String(port), layoutDir], `http://127.0.0.1:${port}`);
+}
+
 async function startDistribution(): Promise<Started> {
   const port = await freePort();
   const config = join(work, 'distribution.yml');
@@ -51,7 +61,7 @@ try {
   console.error(`fixture: ${await benchImageLayout(layoutDir)}`);
   const rows: string[] = [];
   type Result = { push: number; pull: number; cpu: number; rss: number; manifestRps: number; headRps: number };
-  const runs: Record<string, Result[]> = { ours: [], distribution: [] };
+  const runs: Record<string, Result[]> = { ours: [], distribution: [], floor: [] };
   // This machine's timings swing by a third from run to run: alternate the two servers over
   // several rounds (each on fresh storage, so every blob is really uploaded) and take medians.
   const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -59,6 +69,7 @@ try {
     for (const [name, start] of [
       ['ours', startOurs],
       ['distribution', startDistribution],
+      ['floor', startFloor],
     ] as const) {
       const s = await start();
       try {
@@ -71,7 +82,7 @@ try {
         const cpu = cpuSeconds(s.proc.pid!) - cpu0;
         let manifestRps = Number.NaN;
         let headRps = Number.NaN;
-        if (round === 0) {
+        if (round === 0 && name !== 'floor') {
           try {
             const manifest = await fetch(`${s.url}/v2/bench/image/manifests/v1`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
             const m = (await manifest.json()) as { config: { digest: string } };
@@ -88,7 +99,7 @@ try {
         runs[name]!.push({ push, pull, cpu, rss: peakRssMiB(s.proc.pid!), manifestRps, headRps });
       } finally {
         await s.stop();
-        rmSync(join(work, name === 'ours' ? 'ours' : 'distribution'), { recursive: true, force: true });
+        if (name !== 'floor') rmSync(join(work, name), { recursive: true, force: true });
       }
     }
   }
@@ -101,18 +112,21 @@ try {
     manifestRps: rs[0]!.manifestRps,
     headRps: rs[0]!.headRps,
   });
-  const results = { ours: summary(runs['ours']!), distribution: summary(runs['distribution']!) };
-  console.error(`rounds: ${rounds}; push times ours ${runs['ours']!.map((r) => r.push.toFixed(2)).join(' ')}, distribution ${runs['distribution']!.map((r) => r.push.toFixed(2)).join(' ')}`);
+  const results = { ours: summary(runs['ours']!), distribution: summary(runs['distribution']!), floor: summary(runs['floor']!) };
+  console.error(`rounds: ${rounds}; push times ours ${runs['ours']!.map((r) => r.push.toFixed(2)).join(' ')}, distribution ${runs['distribution']!.map((r) => r.push.toFixed(2)).join(' ')}, floor ${runs['floor']!.map((r) => r.push.toFixed(2)).join(' ')}`);
   const o = results['ours']!;
   const d = results['distribution']!;
-  rows.push('| measure | ours | distribution | ratio ours/distribution |', '|---|---|---|---|');
-  rows.push(`| skopeo push 600 MiB, median (s) | ${o.push.toFixed(2)} | ${d.push.toFixed(2)} | ${(o.push / d.push).toFixed(2)} |`);
-  rows.push(`| skopeo pull 600 MiB, median (s) | ${o.pull.toFixed(2)} | ${d.pull.toFixed(2)} | ${(o.pull / d.pull).toFixed(2)} |`);
-  rows.push(`| push + pull (s) | ${(o.push + o.pull).toFixed(2)} | ${(d.push + d.pull).toFixed(2)} | ${((o.push + o.pull) / (d.push + d.pull)).toFixed(2)} |`);
-  rows.push(`| server CPU for push + pull, median (s) | ${o.cpu.toFixed(2)} | ${d.cpu.toFixed(2)} | ${(o.cpu / d.cpu).toFixed(2)} |`);
-  rows.push(`| server peak RSS (MiB) | ${o.rss} | ${d.rss} | ${(o.rss / d.rss).toFixed(2)} |`);
-  rows.push(`| manifest GET (req/s) | ${o.manifestRps.toFixed(0)} | ${d.manifestRps.toFixed(0)} | ${(o.manifestRps / d.manifestRps).toFixed(2)} |`);
-  rows.push(`| small blob GET (req/s) | ${o.headRps.toFixed(0)} | ${d.headRps.toFixed(0)} | ${(o.headRps / d.headRps).toFixed(2)} |`);
+  const f = results['floor']!;
+  const row = (what: string, a: number, b: number, c: number | undefined, digits = 2) =>
+    `| ${what} | ${a.toFixed(digits)} | ${b.toFixed(digits)} | ${(a / b).toFixed(2)} | ${c === undefined ? '–' : c.toFixed(digits)} | ${c === undefined ? '–' : (c / b).toFixed(2)} |`;
+  rows.push('| measure | ours | distribution | ratio ours/distribution | floor (discarding server) | ratio floor/distribution |', '|---|---|---|---|---|---|');
+  rows.push(row('skopeo push 600 MiB, median (s)', o.push, d.push, f.push));
+  rows.push(row('skopeo pull 600 MiB, median (s)', o.pull, d.pull, f.pull));
+  rows.push(row('push + pull (s)', o.push + o.pull, d.push + d.pull, f.push + f.pull));
+  rows.push(row('server CPU for push + pull, median (s)', o.cpu, d.cpu, undefined));
+  rows.push(row('server peak RSS (MiB)', o.rss, d.rss, undefined, 0));
+  rows.push(row('manifest GET (req/s)', o.manifestRps, d.manifestRps, undefined, 0));
+  rows.push(row('small blob GET (req/s)', o.headRps, d.headRps, undefined, 0));
   console.log(rows.join('\n'));
 } finally {
   rmSync(work, { recursive: true, force: true });
