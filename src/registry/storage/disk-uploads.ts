@@ -13,6 +13,7 @@ import { DigestMismatchError, UploadNotFoundError, UploadOffsetError } from '../
 import { Hash, hasher, type HashAlgorithm } from '../../v1/hash.ts';
 import { exists, isMissing, listDirectory, renameInto, writeFileAtomic, type Durability } from './disk-files.ts';
 import type { DiskLayout } from './disk-layout.ts';
+import { EarlyWriteback } from './early-writeback.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { checkDigest, checkRepository, isUploadId, newUploadId } from './names.ts';
 import { readChunks } from './read-chunks.ts';
@@ -94,6 +95,7 @@ export class DiskUploads {
         let pending: Buffer[] = [];
         let pendingBytes = 0;
         let inflight: Promise<void> | undefined;
+        const writeback = this.#durability.fsync ? new EarlyWriteback(join(dir, 'data')) : undefined;
         const flush = async () => {
           if (inflight) await inflight;
           inflight = undefined;
@@ -105,6 +107,7 @@ export class DiskUploads {
           pendingBytes = 0;
           position += bytes;
           inflight = writeAll(handle, batch, bytes, at);
+          if (writeback) inflight = inflight.then(() => writeback.written(bytes));
         };
         try {
           try {
