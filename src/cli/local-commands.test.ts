@@ -104,3 +104,52 @@ test('push of an OCI-layout archive (podman oci-archive, buildkit type=oci) keep
   assert.equal(out, `${reg.host}/cli/from-oci-archive@${await img.digest()}\n`);
   assert.equal((await crane('digest', '--tarball', archive)).out, `${await img.digest()}\n`);
 });
+
+test('a multi-platform OCI archive (buildkit type=oci: one entry, an index) pushes whole, digests and validates', async () => {
+  const idx = random.index(900, 1, 2, { seed: 'wrapped-oci-archive', platforms: ['linux/amd64', 'linux/arm64'] });
+  const staged = await layout.write(join(home, 'wrapped-src'), (await import('../empty/index.ts')).index());
+  await staged.appendIndex(idx);
+  const archive = join(home, 'wrapped.oci.tar');
+  await layout.writeArchiveToFile(archive, await staged.imageIndex());
+  const indexDigest = (await idx.digest()).toString();
+  const armDigest = (await idx.indexManifest()).manifests.find((m) => m.platform?.architecture === 'arm64')!.digest.toString();
+
+  // push: the archive's one entry, the index, with every child.
+  assert.equal((await crane('push', archive, `${reg.host}/cli/wrapped:v1`)).out, `${reg.host}/cli/wrapped@${indexDigest}\n`);
+  const pushed = await remote.index(`${reg.host}/cli/wrapped:v1`);
+  assert.equal((await pushed.digest()).toString(), indexDigest);
+  assert.equal((await (await pushed.image(Hash.parse(armDigest))).digest()).toString(), armDigest);
+  // push --index: the archive's own index.json, whose one child is that index.
+  const whole = (await crane('push', '--index', archive, `${reg.host}/cli/wrapped-root:v1`)).out.trim();
+  const root = await remote.index(`${reg.host}/cli/wrapped-root:v1`);
+  assert.equal(whole, `${reg.host}/cli/wrapped-root@${await root.digest()}`);
+  assert.deepEqual((await root.indexManifest()).manifests.map((m) => m.digest.toString()), [indexDigest]);
+
+  // digest: the index without a platform, the platform's image with one.
+  assert.equal((await crane('digest', '--tarball', archive)).out, `${indexDigest}\n`);
+  assert.equal((await crane('--platform', 'linux/arm64', 'digest', '--tarball', archive)).out, `${armDigest}\n`);
+  // validate: the whole index, or one platform.
+  assert.equal((await crane('validate', '--tarball', archive)).out, `PASS: ${archive}\n`);
+  assert.equal((await crane('--platform', 'linux/arm64', 'validate', '--tarball', archive)).out, `PASS: ${archive}\n`);
+});
+
+test('validate --tarball prints FAIL for a layer whose bytes were changed, and --fast skips layer bytes', async () => {
+  const tar = join(home, 'to-corrupt.tar');
+  await crane('pull', `${reg.host}/cli/one:v1`, tar);
+  const bytes = await readFile(tar);
+  // The first gzip stream that starts a tar entry's data (a 512-byte boundary) is a layer; change
+  // one byte well inside it. The archive still reads (sizes and names are intact).
+  let at = -1;
+  for (let o = 512; o + 3 < bytes.length; o += 512) {
+    if (bytes[o] === 0x1f && bytes[o + 1] === 0x8b && bytes[o + 2] === 0x08) {
+      at = o;
+      break;
+    }
+  }
+  assert.ok(at > 0, 'the tarball has a gzip layer');
+  bytes[at + 200] = bytes[at + 200]! ^ 0xff;
+  await writeFile(tar, bytes);
+  const full = (await crane('validate', '--tarball', tar)).out;
+  assert.match(full, new RegExp(`^FAIL: ${tar.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .+\\n$`));
+  assert.equal((await crane('validate', '--fast', '--tarball', tar)).out, `PASS: ${tar}\n`);
+});

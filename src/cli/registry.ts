@@ -2,13 +2,23 @@
  * @module `crane registry serve` and `crane registry gc`: flags in, a running registry or a gc
  * report out. All the work is in `src/registry`.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { ProgramIO } from './program.ts';
 
-/** `--address` forms: `:5000`, `host:port`, `[::1]:5000`, `5000`. crane's default is `:$PORT` or `:0`. */
+/**
+ * `--address` forms: `:5000`, `host:port`, `[::1]:5000`, `5000`. Without it: 127.0.0.1 on `$PORT`
+ * or any free port. crane listens on every interface by default (`:$PORT`), but this registry lets
+ * anyone push and delete unless given an access file, so it stays on loopback unless `--address`
+ * asks for more (`:5000` still means every interface, as in crane).
+ */
 export function parseAddress(address: string | undefined): { host: string; port: number } {
-  const a = address ?? `:${process.env['PORT'] ?? '0'}`;
+  if (address === undefined) {
+    const env = process.env['PORT'] || '0';
+    if (!/^\d{1,5}$/.test(env) || Number(env) > 65535) throw new Error(`invalid $PORT ${JSON.stringify(env)}: want a port number`);
+    return { host: '127.0.0.1', port: Number(env) };
+  }
+  const a = address;
   if (/^\d+$/.test(a)) return { host: '127.0.0.1', port: Number(a) };
   const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(a);
   if (!m) throw new Error(`invalid --address ${JSON.stringify(a)}: want [host]:port`);
@@ -23,14 +33,26 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
   reg
     .command('serve')
     .description('Serve a registry (distribution-spec v1.1): on disk with --disk, else in memory')
-    .option('--address <address>', 'address to listen on, [host]:port (default ":$PORT" or ":0")')
+    .option('--address <address>', 'address to listen on, [host]:port; ":port" is every interface (default 127.0.0.1, port $PORT or any free one)')
     .option('--disk <dir>', 'store blobs, manifests and uploads in this directory (persistent)')
+    .addOption(new Option('--blobs-to-disk', 'deprecated: store in a temporary directory (use --disk)').hideHelp())
     .option('--auth-config <file>', 'access file: users, htpasswd and who may pull/push/delete what')
     .option('--tls-cert <file>', 'TLS certificate (PEM)')
     .option('--tls-key <file>', 'TLS private key (PEM)')
     .option('--no-access-log', 'do not log a line per request to stderr')
-    .action(async (opts: { address?: string; disk?: string; authConfig?: string; tlsCert?: string; tlsKey?: string; accessLog: boolean }) => {
+    .action(async (opts: { address?: string; disk?: string; blobsToDisk?: boolean; authConfig?: string; tlsCert?: string; tlsKey?: string; accessLog: boolean }) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
+      if (opts.blobsToDisk) {
+        // crane's deprecated flag: blobs in a temporary directory, gone when the process ends.
+        if (opts.disk) throw new Error('--disk and --blobs-to-disk can\'t be used together');
+        const { mkdtemp } = await import('node:fs/promises');
+        const { rmSync } = await import('node:fs');
+        const { tmpdir } = await import('node:os');
+        const { join } = await import('node:path');
+        const dir = await mkdtemp(join(tmpdir(), 'crane-registry-'));
+        opts = { ...opts, disk: dir };
+        process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      }
       const { host, port } = parseAddress(opts.address);
       const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
       const auth = opts.authConfig ? await (await import('./registry-auth.ts')).authFromConfig(opts.authConfig) : undefined;
@@ -43,7 +65,8 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
         ...(auth ?? {}),
         accessLog: opts.accessLog,
       });
-      io.stderr(`serving on ${running.url}${opts.disk ? ` (disk: ${opts.disk})` : ' (in memory)'}\n`);
+      // "serving on port N" is crane's line, which scripts wait for; the URL follows.
+      io.stderr(`serving on port ${running.port} at ${running.url}${opts.disk ? ` (disk: ${opts.disk})` : ' (in memory)'}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

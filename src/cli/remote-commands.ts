@@ -29,8 +29,10 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
         const crane = await lib();
         if (flags.tarball) {
           if (flags.fullRef) throw new Error('cannot specify --full-ref with --tarball');
-          const img = await crane.load(flags.tarball, image ? { tag: image } : {});
-          io.stdout(`${await img.digest()}\n`);
+          // A tag or --platform picks an image; otherwise the digest of what the archive holds, as
+          // `crane push` would push it (a multi-platform OCI archive: its index).
+          const item = image || o.platform ? await crane.load(flags.tarball, { tag: image, platform: o.platform }) : await crane.loadLocal(flags.tarball);
+          io.stdout(`${await item.digest()}\n`);
           return;
         }
         if (!image) throw new Error('image reference required without --tarball');
@@ -169,9 +171,11 @@ export function registerRemoteCommands(program: Command, io: ProgramIO): void {
         const validate = await import('../validate/index.ts');
         if (flags.tarball) {
           // As crane: a tarball that cannot be read is an error; one that reads but is inconsistent is a FAIL.
-          const img = await crane.load(flags.tarball);
+          // --platform picks one image of a multi-platform OCI archive; without it the whole index is validated.
+          const item = o.platform ? await crane.load(flags.tarball, { platform: o.platform }) : await crane.loadLocal(flags.tarball);
           try {
-            await validate.image(img, { fast: flags.fast === true });
+            if ('indexManifest' in item) await validate.index(item, { fast: flags.fast === true });
+            else await validate.image(item, { fast: flags.fast === true });
             io.stdout(`PASS: ${flags.tarball}\n`);
           } catch (err) {
             io.stdout(`FAIL: ${flags.tarball}: ${(err as Error).message}\n`);

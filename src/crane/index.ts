@@ -29,4 +29,5 @@ export {
   type PullFormat,
   type PullToOptions,
   type SaveOCIOptions,
+  type LoadOptions,
 } from './local.ts';

@@ -9,6 +9,7 @@ import { parseReference, Tag, type Reference } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import type { Image, ImageIndex } from '../v1/interfaces.ts';
+import type { Platform } from '../v1/platform.ts';
 import * as remote from '../remote/index.ts';
 import { remoteOptions, type CraneOptions } from './options.ts';
 
@@ -31,10 +32,23 @@ export async function push(img: Image | ImageIndex, dst: string, options: CraneO
   return img.digest();
 }
 
-/** Reads the image in a docker (or OCI-layout) tarball; `tag` picks one of several (ggcr `crane.Load` / `LoadTag`). */
-export async function load(path: string, options: { tag?: string; signal?: AbortSignal } = {}): Promise<Image> {
+/** What {@link load} picks from an archive. */
+export interface LoadOptions {
+  /** One of several images, by tag (ggcr `crane.LoadTag`). */
+  readonly tag?: string | undefined;
+  /** The platform's image when the archive holds a multi-platform index (buildkit `type=oci`, Docker ≥ 25). */
+  readonly platform?: Platform | string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Reads the image in a docker (or OCI-layout) tarball; `tag` or `platform` pick one of several (ggcr `crane.Load` / `LoadTag`). */
+export async function load(path: string, options: LoadOptions = {}): Promise<Image> {
   const tarball = await import('../tarball/index.ts');
-  return tarball.imageFromPath(path, { ...(options.tag ? { tag: options.tag } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  return tarball.imageFromPath(path, {
+    ...(options.tag ? { tag: options.tag } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 function tagFor(ref: Reference): Tag {
@@ -109,12 +123,29 @@ async function openOrCreateLayout(
   return layout.fromPath(path);
 }
 
-/** What `crane push` pushes from a path: a directory is an OCI layout, a file a tarball (ggcr `loadImage`). */
+/**
+ * What `crane push` pushes from a path (ggcr `loadImage`): a folder is an OCI layout, a file a
+ * tarball. An archive in OCI-layout form (podman `oci-archive`, buildkit `type=oci`, Docker ≥ 25)
+ * is read as the layout it holds, so a multi-platform index in it is pushed whole: its one entry
+ * (an image or an index), or with `index` the archive's own index. A classic `docker save`
+ * archive is read as one image.
+ */
 export async function loadLocal(path: string, options: { index?: boolean; signal?: AbortSignal } = {}): Promise<Image | ImageIndex> {
-  const st = await stat(path);
-  if (!st.isDirectory()) return load(path, options.signal ? { signal: options.signal } : {});
-  const layout = await import('../layout/index.ts');
-  const idx = await layout.imageIndexFromPath(path);
+  const read = options.signal ? { signal: options.signal } : {};
+  let idx: ImageIndex;
+  if ((await stat(path)).isDirectory()) {
+    const layout = await import('../layout/index.ts');
+    idx = await layout.imageIndexFromPath(path);
+  } else {
+    const tarball = await import('../tarball/index.ts');
+    const { openTarSource } = await import('../internal/archive/index.ts');
+    const source = await openTarSource(path, read);
+    if (!(await tarball.isOciArchive(source))) {
+      if (options.index) throw new InvalidArgumentError(`${path} is a docker save archive, not an OCI layout: --index needs an index`);
+      return tarball.imageFromSource(source, read);
+    }
+    idx = await tarball.indexFromSource(source, read);
+  }
   if (options.index) return idx;
   const m = await idx.indexManifest();
   if (m.manifests.length !== 1) {

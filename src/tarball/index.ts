@@ -25,3 +25,4 @@ export { computeManifest, calculateSize, type TarballImages } from './write-plan
 export { layerFromFile, layerFromOpener, type LayerFromFileOptions } from './layer-file.ts';
 export { layerFromReader, type SpooledLayer } from './layer-reader.ts';
 export { parseTarballManifest, type Opener, type TarballDescriptor, type TarballManifest } from './manifest.ts';
+export { isOciArchive } from './oci-select.ts';
