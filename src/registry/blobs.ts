@@ -1,6 +1,7 @@
 /**
  * @module Blob routes: HEAD / GET (with single byte ranges, 206 / 416) / DELETE of
- * `/v2/<name>/blobs/<digest>`.
+ * `/v2/<name>/blobs/<digest>`, or a redirect elsewhere for GET / HEAD when the handler's
+ * `blobRedirect` says so.
  */
 import { pipeline } from 'node:stream/promises';
 import type { Ctx } from './context.ts';
@@ -43,6 +44,8 @@ export async function blob(ctx: Ctx, name: string, digestText: string): Promise<
   await ctx.authorize({ repository: name, actions: ['pull'] });
   const info = await storage.statBlob(name, digest);
   if (!info) throw blobUnknown(digestText);
+  const redirect = await ctx.blobRedirect?.(name, digest.toString(), req.method);
+  if (redirect) return send(req, res, redirect.status ?? 307, { Location: redirect.location });
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/octet-stream',
     'Docker-Content-Digest': digest.toString(),

@@ -13,6 +13,24 @@ export interface Need {
   readonly catalog?: boolean;
 }
 
+/** Where a blob GET/HEAD is sent instead of being served (ggcr's `RedirectError`). */
+export interface BlobRedirect {
+  /** Absolute URL (or path) the client should fetch the blob from. */
+  readonly location: string;
+  /** Default 307, which keeps the method. */
+  readonly status?: 301 | 302 | 303 | 307 | 308 | undefined;
+}
+
+/**
+ * Decides, for a blob the repository has, whether to redirect its GET/HEAD elsewhere (e.g. to
+ * pre-signed object storage); undefined serves the bytes. `digest` is `alg:hex`.
+ */
+export type BlobRedirector = (
+  repository: string,
+  digest: string,
+  method: 'GET' | 'HEAD',
+) => BlobRedirect | undefined | Promise<BlobRedirect | undefined>;
+
 export interface Ctx {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
@@ -20,6 +38,9 @@ export interface Ctx {
   readonly storage: RegistryStorage;
   /** Largest manifest accepted on PUT. */
   readonly maxManifestBytes: number;
+  /** Whether the referrers API is served; without it a manifest PUT must not answer `OCI-Subject`. */
+  readonly referrers: boolean;
+  readonly blobRedirect?: BlobRedirector | undefined;
   /** Resolves when the request may do `need`; otherwise rejects with a 401/403 `RegistryHttpError`. */
   authorize(need: Need): Promise<void>;
   /** True when the account may do `need` (for optional steps such as a cross-repo mount). */

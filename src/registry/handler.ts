@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redactURL } from '../internal/redact/index.ts';
 import { InvalidArgumentError } from '../errors/index.ts';
 import { blob } from './blobs.ts';
-import type { Ctx, Need } from './context.ts';
+import type { BlobRedirector, Ctx, Need } from './context.ts';
 import { RegistryHttpError } from './http-errors.ts';
 import { catalog, referrers, tags } from './listing.ts';
 import { manifest } from './manifests.ts';
@@ -42,6 +42,24 @@ export interface HandlerOptions {
   readonly maxManifestBytes?: number | undefined;
   /** Access log: `true` for stderr, a function to receive each line, false/absent for none. */
   readonly accessLog?: boolean | ((line: string) => void) | undefined;
+  /**
+   * Serve the OCI 1.1 referrers API (`/v2/<name>/referrers/<digest>`, `OCI-Subject` on PUT).
+   * Default true. False answers it 404 and omits `OCI-Subject`, as a registry without the API
+   * does, so clients fall back to the referrers tag schema (ggcr's `WithReferrersSupport`,
+   * which is off by default there).
+   */
+  readonly referrers?: boolean | undefined;
+  /** Adds `Warning: 299 - "<message>"` to responses under `/v2` (ggcr's `WithWarning`). */
+  readonly warning?: RegistryWarning | undefined;
+  /** Redirects blob GET/HEAD elsewhere when it returns a target (ggcr's `RedirectError`). */
+  readonly blobRedirect?: BlobRedirector | undefined;
+}
+
+/** A warning the registry adds to its answers, for testing how clients show them. */
+export interface RegistryWarning {
+  readonly message: string;
+  /** Chance in [0, 1] that a given response carries it. Default 1. */
+  readonly probability?: number | undefined;
 }
 
 const allowAll: Authorize = async () => ({ ok: true });
@@ -50,16 +68,33 @@ function denied(d: Extract<AuthDecision, { ok: false }>): RegistryHttpError {
   return new RegistryHttpError(d.status, d.code, d.message, { headers: d.challenge ? { 'WWW-Authenticate': d.challenge } : {} });
 }
 
-/** Returns the request handler. It never throws; every failure becomes an HTTP answer. */
+/** The `Warning` value (RFC 9111 §5.5: code 299, no agent, a quoted string), checked once. */
+function warningHeader(w: RegistryWarning): { value: string; probability: number } {
+  const probability = w.probability ?? 1;
+  if (!(probability >= 0 && probability <= 1)) throw new InvalidArgumentError(`warning probability must be between 0 and 1, got ${probability}`);
+  // Anything else would make every answer's header invalid, and so every answer a 500.
+  if (/[^\t\x20-\x7e]/.test(w.message)) throw new InvalidArgumentError(`warning message must be printable ASCII: ${JSON.stringify(w.message)}`);
+  return { value: `299 - "${w.message.replace(/["\\]/g, '\\$&')}"`, probability };
+}
+
+/**
+ * Returns the request handler, which never throws: every failure becomes an HTTP answer.
+ * Throws `InvalidArgumentError` for a `warning` that is not printable ASCII or whose probability
+ * is outside [0, 1].
+ */
 export function createHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const authorize = options.authorize ?? allowAll;
   const maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
+  const referrersOn = options.referrers ?? true;
+  const warning = options.warning && warningHeader(options.warning);
   const log =
     options.accessLog === true ? (line: string) => process.stderr.write(`${line}\n`) : typeof options.accessLog === 'function' ? options.accessLog : undefined;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (options.extraRoutes && (await options.extraRoutes(req, res))) return;
     const url = new URL(req.url ?? '/', 'http://registry.invalid');
+    // Set first, so that error answers carry it too.
+    if (warning && /^\/v2(\/|$)/.test(url.pathname) && Math.random() < warning.probability) res.setHeader('Warning', warning.value);
     let path: string;
     try {
       // The path as sent: URL parsing would resolve `..` segments, turning a bad name into another name.
@@ -67,7 +102,9 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     } catch {
       throw new RegistryHttpError(400, 'NAME_INVALID', 'the request path is not valid percent-encoding');
     }
-    const r = route(path);
+    const found = route(path);
+    // Without the API its path is no route at all, the 404 clients take as "use the tag schema".
+    const r = found?.kind === 'referrers' && !referrersOn ? undefined : found;
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
     if (!r) throw new RegistryHttpError(404, 'NAME_UNKNOWN', `no route for ${req.method} ${url.pathname}`);
     const ctx: Ctx = {
@@ -76,6 +113,8 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       url,
       storage: options.storage,
       maxManifestBytes,
+      referrers: referrersOn,
+      blobRedirect: options.blobRedirect,
       async authorize(need: Need) {
         const d = await authorize(req, need);
         if (!d.ok) throw denied(d);

@@ -8,7 +8,7 @@
  * console.log(reg.url); // http://127.0.0.1:PORT
  */
 export { create, listen, type Registry, type RegistryOptions, type ListenOptions, type RunningRegistry } from './server.ts';
-export { createHandler, type HandlerOptions, type Authorize, type AuthDecision } from './handler.ts';
-export type { Need, Action } from './context.ts';
+export { createHandler, type HandlerOptions, type Authorize, type AuthDecision, type RegistryWarning } from './handler.ts';
+export type { Need, Action, BlobRedirect, BlobRedirector } from './context.ts';
 export { RegistryHttpError, type RegistryErrorCode } from './http-errors.ts';
 export * from './storage/index.ts';

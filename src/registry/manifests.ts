@@ -2,7 +2,7 @@
  * @module Manifest routes: GET / HEAD / PUT / DELETE of `/v2/<name>/manifests/<reference>`. PUT
  * checks that the document parses, that its media type is one we serve and agrees with
  * `Content-Type`, and that everything it references is in the repository; it records a subject
- * for the referrers API and answers `OCI-Subject`.
+ * for the referrers API and answers `OCI-Subject` when that API is on.
  */
 import * as types from '../types/index.ts';
 import { Hash } from '../v1/hash.ts';
@@ -122,8 +122,9 @@ async function putManifest(ctx: Ctx, name: string, ref: { tag: string } | { dige
       const m = parseManifest(doc);
       const blobs = [m.config, ...m.layers];
       for (const [i, d] of blobs.entries()) {
-        // Foreign layers are fetched from their urls, not from the registry.
-        if (!types.isDistributable(d.mediaType) || (d.urls?.length ?? 0) > 0) continue;
+        // Only non-distributable layers may live elsewhere: `urls` on an ordinary layer are a
+        // mirror hint (image-spec), not a licence to leave the blob out of the registry.
+        if (!types.isDistributable(d.mediaType)) continue;
         if (!(await storage.statBlob(name, d.digest))) {
           const where = i === 0 ? 'config' : `layers[${i - 1}]`;
           throw new RegistryHttpError(400, 'MANIFEST_BLOB_UNKNOWN', `${where} blob ${d.digest} is not in repository ${name}`, {
@@ -159,6 +160,8 @@ async function putManifest(ctx: Ctx, name: string, ref: { tag: string } | { dige
     Location: manifestPath(name, digest.toString()),
     'Docker-Content-Digest': digest.toString(),
   };
-  if (subject) headers['OCI-Subject'] = subject.digest.toString();
+  // distribution-spec: only a registry with the referrers API may answer OCI-Subject; without it
+  // the header's absence tells the client to maintain the referrers tag itself.
+  if (subject && ctx.referrers) headers['OCI-Subject'] = subject.digest.toString();
   send(req, ctx.res, 201, headers);
 }

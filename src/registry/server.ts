@@ -1,25 +1,20 @@
 /**
  * @module Running the registry: `create(options)` gives the `(req, res)` handler with its storage
  * (mount it in any Node HTTP server or framework), `listen(options)` serves it on a port (a free
- * loopback port by default, for tests), with TLS when given a key and certificate.
+ * loopback port by default, for tests), with TLS from a given key and certificate or a
+ * self-signed one made on the spot.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { createHandler, type Authorize } from './handler.ts';
+import { isIP, type AddressInfo } from 'node:net';
+import { createHandler, type HandlerOptions } from './handler.ts';
+import { createSelfSignedCertificate, type CertificateBundle } from './auth/x509.ts';
 import { createMemoryStorage, createDiskStorage } from './storage/index.ts';
 import type { RegistryStorage } from './storage/types.ts';
 
-export interface RegistryOptions {
+export interface RegistryOptions extends Omit<HandlerOptions, 'storage'> {
   /** Where content lives: a storage, or `{ disk: dir }`; default in memory. */
   readonly storage?: RegistryStorage | { readonly disk: string } | undefined;
-  /** Who may do what; default everyone everything (see `auth`). */
-  readonly authorize?: Authorize | undefined;
-  /** Extra routes tried first (the token server). */
-  readonly extraRoutes?: ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | undefined;
-  readonly maxManifestBytes?: number | undefined;
-  /** `true` logs a line per request to stderr; a function receives the lines. */
-  readonly accessLog?: boolean | ((line: string) => void) | undefined;
 }
 
 export interface Registry {
@@ -38,13 +33,23 @@ export interface Registry {
 export async function create(options: RegistryOptions = {}): Promise<Registry> {
   const s = options.storage;
   const storage = s === undefined ? createMemoryStorage() : 'disk' in s ? await createDiskStorage(s.disk) : s;
-  const handler = createHandler({
-    storage,
-    authorize: options.authorize,
-    extraRoutes: options.extraRoutes,
-    maxManifestBytes: options.maxManifestBytes,
-    accessLog: options.accessLog,
-  });
+  let handler: Registry['handler'];
+  try {
+    handler = createHandler({
+      storage,
+      authorize: options.authorize,
+      extraRoutes: options.extraRoutes,
+      maxManifestBytes: options.maxManifestBytes,
+      accessLog: options.accessLog,
+      referrers: options.referrers,
+      warning: options.warning,
+      blobRedirect: options.blobRedirect,
+    });
+  } catch (err) {
+    // Invalid options: the disk storage just opened must not stay open.
+    if (storage !== s) await storage.close();
+    throw err;
+  }
   return { handler, storage, close: () => storage.close() };
 }
 
@@ -53,8 +58,11 @@ export interface ListenOptions extends RegistryOptions {
   readonly host?: string | undefined;
   /** Default 0: any free port. */
   readonly port?: number | undefined;
-  /** PEM key and certificate for https. */
-  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer } | undefined;
+  /**
+   * https: a PEM key and certificate, or `'self-signed'` for a new certificate for localhost,
+   * 127.0.0.1, ::1 and `host` (ggcr's `registry.TLS`), given back as `certificate` to trust.
+   */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer } | 'self-signed' | undefined;
 }
 
 export interface RunningRegistry extends Registry {
@@ -64,6 +72,8 @@ export interface RunningRegistry extends Registry {
   /** `127.0.0.1:PORT`, as a reference's registry part. */
   readonly host: string;
   readonly port: number;
+  /** With `tls: 'self-signed'`: the certificate (PEM) a client must trust, e.g. as node:https `ca`. */
+  readonly certificate?: string;
   /** Stops accepting, closes idle connections, waits for requests in flight, closes storage. */
   close(): Promise<void>;
 }
@@ -77,20 +87,33 @@ export interface RunningRegistry extends Registry {
  * await reg.close();
  */
 export async function listen(options: ListenOptions = {}): Promise<RunningRegistry> {
+  const host = options.host ?? '127.0.0.1';
+  let tls = options.tls;
+  let certificate: string | undefined;
+  if (tls === 'self-signed') {
+    const made = await selfSignedFor(host);
+    certificate = made.certPem;
+    tls = { key: made.keyPem, cert: made.certPem };
+  }
   const reg = await create(options);
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, reg.handler) : createHttpServer(reg.handler);
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, reg.handler) : createHttpServer(reg.handler);
   // Multi-GiB uploads over slow links must not be cut off by Node's 5-minute default.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 30_000;
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // A port in use must not leave the storage open behind it.
+    await reg.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const hostPort = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
@@ -98,7 +121,8 @@ export async function listen(options: ListenOptions = {}): Promise<RunningRegist
     server,
     port,
     host: hostPort,
-    url: `${options.tls ? 'https' : 'http'}://${hostPort}`,
+    url: `${tls ? 'https' : 'http'}://${hostPort}`,
+    ...(certificate !== undefined ? { certificate } : {}),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -107,4 +131,16 @@ export async function listen(options: ListenOptions = {}): Promise<RunningRegist
       await reg.close();
     },
   };
+}
+
+/** A certificate for the loopback names, plus the listening host when it is a specific one. */
+async function selfSignedFor(host: string): Promise<CertificateBundle> {
+  const ipAddresses = ['127.0.0.1', '::1'];
+  const dnsNames = ['localhost'];
+  if (host !== '0.0.0.0' && host !== '::') {
+    if (isIP(host)) {
+      if (!ipAddresses.includes(host)) ipAddresses.push(host);
+    } else if (!dnsNames.includes(host)) dnsNames.push(host);
+  }
+  return createSelfSignedCertificate({ commonName: dnsNames[dnsNames.length - 1]!, dnsNames, ipAddresses, validityDays: 365 });
 }
