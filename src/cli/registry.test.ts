@@ -135,3 +135,20 @@ test('registry serve with no --address stays on loopback; --blobs-to-disk, --aut
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('registry serve --no-referrers answers the referrers API with 404; by default it is served', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'crane-serve-referrers-'));
+  const digest = sha('no such subject');
+  try {
+    for (const [args, status] of [[[], 200], [['--no-referrers'], 404]] as const) {
+      const s = await serve(dir, ['--address', '127.0.0.1:0', ...args]);
+      try {
+        assert.equal((await fetch(`${s.url}/v2/app/referrers/${digest}`)).status, status, args.join(' '));
+      } finally {
+        await s.stop();
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -40,7 +40,8 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
     .option('--tls-cert <file>', 'TLS certificate (PEM)')
     .option('--tls-key <file>', 'TLS private key (PEM)')
     .option('--no-access-log', 'do not log a line per request to stderr')
-    .action(async (opts: { address?: string; disk?: string; blobsToDisk?: boolean; authConfig?: string; tlsCert?: string; tlsKey?: string; accessLog: boolean }) => {
+    .option('--no-referrers', 'answer the OCI 1.1 referrers API with 404, as older registries do (clients fall back to tags)')
+    .action(async (opts: { address?: string; disk?: string; blobsToDisk?: boolean; authConfig?: string; tlsCert?: string; tlsKey?: string; accessLog: boolean; referrers: boolean }) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
       if (opts.blobsToDisk) {
         // crane's deprecated flag: blobs in a temporary directory, gone when the process ends.
@@ -64,6 +65,7 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
         ...(opts.disk ? { storage: { disk: opts.disk } } : {}),
         ...(auth ?? {}),
         accessLog: opts.accessLog,
+        referrers: opts.referrers,
       });
       // "serving on port N" is crane's line, which scripts wait for; the URL follows.
       io.stderr(`serving on port ${running.port} at ${running.url}${opts.disk ? ` (disk: ${opts.disk})` : ' (in memory)'}\n`);
