@@ -1,8 +1,9 @@
 // crane's local verbs against our registry: pull into docker, legacy and OCI-layout forms, the
-// layer cache, load, push back from a layout or a tarball, and the errors a script would see.
+// layer cache, load, push back from a layout or a tarball, the errors a script would see, and the
+// library wrappers (pull, save, saveLegacy, saveOCI) judged by what they leave on disk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as crane from './index.ts';
@@ -202,4 +203,99 @@ test('many layers through a small jobs limit neither hang nor reorder (ggcr #234
     await crane.pullTo([`${host}/local/many:v1`], path, { ...o, format: 'oci', jobs });
     assert.ok((await (await crane.loadLocal(path) as Awaited<ReturnType<typeof remote.image>>).digest()).equals(await img.digest()));
   }
+});
+
+/** Every member of a (small) tar file by name. */
+async function members(tarPath: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for await (const { header, body } of readTar(createReadStream(tarPath))) {
+    const chunks: Buffer[] = [];
+    for await (const c of body) chunks.push(c as Buffer);
+    out.set(header.name, Buffer.concat(chunks));
+  }
+  return out;
+}
+
+test('pull: an image is itself; an index resolves to linux/amd64, or to the platform asked for', async () => {
+  const one = await crane.pull(`${host}/local/one:v1`, o);
+  assert.ok((await one.digest()).equals(await random.image(3000, 2, { seed: 'local-one' }).digest()));
+  const idx = await remote.index(`${host}/local/multi:v1`);
+  const byPlatform = new Map((await idx.indexManifest()).manifests.map((d) => [`${d.platform?.os}/${d.platform?.architecture}`, d.digest.toString()]));
+  assert.equal((await (await crane.pull(`${host}/local/multi:v1`, o)).digest()).toString(), byPlatform.get('linux/amd64'));
+  const arm = await crane.pull(`${host}/local/multi:v1`, { ...o, platform: Platform.parse('linux/arm64') });
+  assert.equal((await arm.digest()).toString(), byPlatform.get('linux/arm64'));
+  assert.equal((await arm.configFile()).architecture, 'arm64');
+  await assert.rejects(crane.pull(`${host}/local/absent:v1`, o), { code: 'ERR_REGISTRY', status: 404, message: /MANIFEST_UNKNOWN/ });
+});
+
+test('save: one docker tarball whose manifest.json names the tag, config and layer files; a digest ref becomes i-was-a-digest', async () => {
+  const img = await crane.pull(`${host}/local/one:v1`, o);
+  const path = join(dir, 'save.tar');
+  await crane.save(img, `${host}/local/one:v1`, path, o);
+  const m = await members(path);
+  const layers = (await img.manifest()).layers.map((l) => `${l.digest.hex}.tar.gz`);
+  const config = (await img.configName()).toString();
+  assert.deepEqual([...m.keys()], [config, ...layers, 'manifest.json']);
+  assert.deepEqual(JSON.parse(m.get('manifest.json')!.toString()), [{ Config: config, RepoTags: [`${host}/local/one:v1`], Layers: layers }]);
+  assert.deepEqual(m.get(config), await img.rawConfigFile());
+  assert.ok((await (await crane.load(path)).digest()).equals(await img.digest()), 'the gzip layers are stored as pulled, so the digest is kept');
+
+  const byDigest = join(dir, 'save-digest.tar');
+  await crane.save(img, `${host}/local/one@${await img.digest()}`, byDigest, o);
+  const entry = JSON.parse((await members(byDigest)).get('manifest.json')!.toString()) as { RepoTags: string[] }[];
+  assert.deepEqual(entry[0]!.RepoTags, [`${host}/local/one:${crane.I_WAS_A_DIGEST_TAG}`]);
+});
+
+test('saveLegacy: v1 layer folders whose layer.tar are the image diffIDs, repositories pointing the tag at the top one', async () => {
+  const img = await crane.pull(`${host}/local/one:v1`, o);
+  const path = join(dir, 'save-legacy.tar');
+  await crane.saveLegacy(img, `${host}/local/one:v1`, path, o);
+  const m = await members(path);
+  const entry = (JSON.parse(m.get('manifest.json')!.toString()) as { Config: string; RepoTags: string[]; Layers: string[] }[])[0]!;
+  assert.equal(entry.Config, `${(await img.configName()).hex}.json`);
+  assert.deepEqual(m.get(entry.Config), await img.rawConfigFile());
+  assert.deepEqual(entry.RepoTags, [`${host}/local/one:v1`]);
+  const diffIDs = (await img.configFile()).rootfs.diff_ids.map(String);
+  assert.equal(entry.Layers.length, 2);
+  assert.deepEqual(
+    entry.Layers.map((name) => Hash.of(m.get(name)!).toString()),
+    diffIDs,
+    'each layer.tar is the uncompressed layer',
+  );
+  const top = entry.Layers.at(-1)!.replace(/\/layer\.tar$/, '');
+  assert.deepEqual(JSON.parse(m.get('repositories')!.toString()), { [`${host}/local/one`]: { v1: top } });
+  for (const name of entry.Layers) assert.equal(m.get(name.replace(/layer\.tar$/, 'VERSION'))!.toString(), '1.0');
+  assert.ok(![...m.keys()].some((k) => k.endsWith('.tar.gz')), 'no compressed layer files: the v1 form, not the docker tarball one');
+});
+
+test('saveOCI: creates the layout, then appends; ref is annotated (normalised) only with annotateRef', async () => {
+  const path = join(dir, 'save-oci');
+  const img = await crane.pull(`${host}/local/one:v1`, o);
+  await crane.saveOCI(img, path, o);
+  assert.equal(await readFile(join(path, 'oci-layout'), 'utf8'), '{\n    "imageLayoutVersion": "1.0.0"\n}');
+  const entryOf = async (x: { mediaType(): Promise<string>; size(): Promise<number>; digest(): Promise<Hash> }) => ({
+    mediaType: await x.mediaType(),
+    size: await x.size(),
+    digest: (await x.digest()).toString(),
+  });
+  const indexJson = async () => JSON.parse(await readFile(join(path, 'index.json'), 'utf8')) as { schemaVersion: number; manifests: unknown[] };
+  assert.deepEqual((await indexJson()).manifests, [await entryOf(img)], 'no ref, no annotation');
+  assert.deepEqual(await readFile(join(path, 'blobs', 'sha256', (await img.digest()).hex)), await img.rawManifest(), 'the manifest is stored as pulled');
+  for (const l of (await img.manifest()).layers) assert.equal((await readFile(join(path, 'blobs', 'sha256', l.digest.hex))).length, l.size);
+
+  const other = random.image(500, 1, { seed: 'save-oci-other' });
+  await crane.saveOCI(other, path, { ...o, ref: 'alpine', annotateRef: true });
+  const idx = await remote.index(`${host}/local/multi:v1`);
+  await crane.saveOCI(idx, path, { ...o, ref: `${host}/local/multi:v1` });
+  const digestRef = `${host}/local/one@${await img.digest()}`;
+  await crane.saveOCI(img, path, { ...o, ref: digestRef, annotateRef: true });
+  assert.deepEqual((await indexJson()).manifests, [
+    await entryOf(img),
+    { ...(await entryOf(other)), annotations: { [crane.REF_NAME_ANNOTATION]: 'index.docker.io/library/alpine:latest' } },
+    await entryOf(idx),
+    { ...(await entryOf(img)), annotations: { [crane.REF_NAME_ANNOTATION]: digestRef } },
+  ]);
+  await validate.index(await (await layout.imageIndexFromPath(path)).imageIndex(await idx.digest()));
+  await writeFile(join(dir, 'not-a-folder'), 'x');
+  await assert.rejects(crane.saveOCI(img, join(dir, 'not-a-folder'), o), { code: 'ERR_INVALID_ARGUMENT', message: /is a file, not a folder/ });
 });

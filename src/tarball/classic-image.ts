@@ -1,8 +1,9 @@
 /**
  * @module One image of a classic `docker save` archive (manifest.json, a config file, a file per
- * layer), as ggcr reads it: when any layer file is compressed the layers are served as they are
- * and a manifest is built by hashing each file once; otherwise the layers are the uncompressed
- * tars and are gzipped on the fly. Every read is checked against the config's diff_ids.
+ * layer), as ggcr reads it except in which files decide (see `anyCompressed`): when a layer file is
+ * compressed the layers are served as they are and a manifest is built by hashing each file once;
+ * otherwise the layers are the uncompressed tars and are gzipped on the fly. Every read is checked
+ * against the config's diff_ids.
  */
 import type { Readable } from 'node:stream';
 import { BadDocumentError, NotFoundError } from '../errors/index.ts';
@@ -78,8 +79,12 @@ async function sniff(source: FileSource, name: string, signal?: AbortSignal): Pr
 }
 
 /**
- * True when any layer file is compressed. ggcr looks at each until one is: a base image saved
- * uncompressed may carry compressed layers on top.
+ * True when any layer file is compressed. ggcr peeks at the first layer file only
+ * (`areLayersCompressed`, which errors on an image with no layers, so `Image` skips it then and
+ * reads such an image as uncompressed, as we do) and applies the answer to every layer: a plain
+ * base under gzip layers becomes an image whose "uncompressed" layers are gzip files that match
+ * no diffID. We look at each file until one is compressed, so such an archive is served as stored
+ * (the plain files labelled uncompressed, see classic-manifest.ts), every read checked.
  */
 async function anyCompressed(source: FileSource, layers: readonly ClassicLayer[], signal?: AbortSignal): Promise<boolean> {
   for (const l of layers) {

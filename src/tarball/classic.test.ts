@@ -1,14 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors/index.ts';
 import { chunked, collect, file, tarBytes, tempFolder, writeArchive } from '../internal/archive/archive.test-fixtures.ts';
 import { openTarSource } from '../internal/archive/tar-source.ts';
-import { image as randomImage } from '../random/index.ts';
+import { image as randomImage, layer as randomLayer } from '../random/index.ts';
+import { Tag } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import * as validate from '../validate/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { image, imageFromPath, imageFromSource, loadManifest } from './image.ts';
 import { classicEntries, imageBytes, type ImageBytes } from './read.test-fixtures.ts';
+import { writeToFile } from './write-file.ts';
+import { imageOf } from './write.test-fixtures.ts';
 
 let folder: Awaited<ReturnType<typeof tempFolder>>;
 let gzipped: ImageBytes;
@@ -63,6 +67,25 @@ describe('classic docker save archives', () => {
     const gz = await collect(await layers[0]!.compressed());
     assert.deepEqual([...gz.subarray(0, 2)], [0x1f, 0x8b]);
     assert.equal((await layers[0]!.digest()).toString(), Hash.of(gz).toString());
+  });
+
+  test('a plain base under a gzip layer: any compressed file makes the image compressed (ggcr asks the first only)', async () => {
+    const base = randomLayer(1200, types.OCIUncompressedLayer, { seed: 'classic-mixed-base' });
+    const top = randomLayer(900, types.DockerLayer, { seed: 'classic-mixed-top' });
+    const path = join(folder.dir, 'mixed.tar');
+    await writeToFile(path, Tag.parse('mixed:1'), await imageOf([base, top]));
+    const img = await imageFromPath(path);
+    // Each file as stored: ggcr would read the gzip file as the top layer's tar and gzip it again.
+    assert.deepEqual(
+      (await img.manifest()).layers.map((l) => [l.mediaType, l.digest.toString(), l.size]),
+      [
+        [types.DockerUncompressedLayer, (await base.digest()).toString(), await base.size()],
+        [types.DockerLayer, (await top.digest()).toString(), await top.size()],
+      ],
+    );
+    const layers = await img.layers();
+    assert.ok((await collect(await layers[1]!.compressed())).equals(await collect(await top.compressed())));
+    await validate.image(img);
   });
 
   test('podman-style archives, whose layer.tar files are symlinks, are read through the links', async () => {

@@ -127,6 +127,24 @@ test('a media type that contradicts the compression is refused', async () => {
   assert.equal(await artifact.mediaType(), 'application/vnd.example.thing');
 });
 
+test("compression 'none' falls back as ggcr's WithCompression(None) does: a warning, then the default", async (t) => {
+  const warn = t.mock.method(process, 'emitWarning', () => {});
+  const layer = await layerFromFile(tarPath, { compression: 'none' });
+  assert.equal(warn.mock.callCount(), 1);
+  const [message, options] = warn.mock.calls[0]!.arguments as unknown as [string, { code: string }];
+  assert.match(message, /layer\.tar: compression 'none' is not supported for layers from files; using the default/);
+  assert.equal(options.code, 'CONTAINERREGISTRY_LAYER_COMPRESSION');
+  const gzipped = await layerFromFile(tarPath);
+  assert.equal(await layer.mediaType(), types.DockerLayer);
+  assert.ok((await layer.digest()).equals(await gzipped.digest()), 'the same blob as with no option: gzip');
+  assert.deepEqual((await collect(await layer.compressed())).subarray(0, 2), Buffer.from([0x1f, 0x8b]));
+  // With an uncompressed media type the default is to keep the tar as it is.
+  const plain = await layerFromFile(tarPath, { compression: 'none', mediaType: types.OCIUncompressedLayer });
+  assert.equal(warn.mock.callCount(), 2);
+  assert.equal((await plain.digest()).toString(), sha256(tar));
+  assert.deepEqual(await collect(await plain.compressed()), tar);
+});
+
 test('bad options and a missing file fail when the layer is made', async () => {
   await assert.rejects(layerFromFile(tarPath, { level: 12 }), { code: 'ERR_INVALID_ARGUMENT', message: /gzip level/ });
   await assert.rejects(layerFromFile(tarPath, { compression: 'zstd', level: 0 }), { code: 'ERR_INVALID_ARGUMENT' });

@@ -31,9 +31,12 @@ import type { Opener } from './manifest.ts';
 export interface LayerFromFileOptions {
   /**
    * How to compress an uncompressed tar: `'gzip'` (default, as ggcr) or `'zstd'`. Input that is
-   * already gzip or zstd is used as it is, whatever this says (as ggcr).
+   * already gzip or zstd is used as it is, whatever this says (as ggcr). `'none'` is not a codec:
+   * as ggcr's `WithCompression(None)` it warns (`process.emitWarning`, code
+   * `CONTAINERREGISTRY_LAYER_COMPRESSION`) and the default applies; to keep a plain tar
+   * uncompressed, give an uncompressed `mediaType`.
    */
-  compression?: 'gzip' | 'zstd';
+  compression?: 'gzip' | 'zstd' | 'none';
   /** Codec level for compressing a plain tar: default 1 for both (ggcr's; see compression/defaults.ts). */
   level?: number;
   /**
@@ -92,8 +95,16 @@ export function layerFromOpener(opener: Opener, options: LayerFromFileOptions = 
 /** Sniffs the input, settles compression and media type; `what` names the source in errors. */
 async function makeLayer(opener: Opener, options: LayerFromFileOptions, what: string): Promise<Layer> {
   const { signal } = options;
-  if (options.compression !== undefined && options.compression !== 'gzip' && options.compression !== 'zstd') {
-    throw new InvalidArgumentError(`${what}: compression must be 'gzip' or 'zstd', got ${JSON.stringify(options.compression)}`);
+  let { compression } = options;
+  if (compression !== undefined && compression !== 'gzip' && compression !== 'zstd' && compression !== 'none') {
+    throw new InvalidArgumentError(`${what}: compression must be 'gzip' or 'zstd', got ${JSON.stringify(compression)}`);
+  }
+  if (compression === 'none') {
+    // ggcr logs a warning and gzips; a caller who asked for no compression should hear about it.
+    process.emitWarning(`${what}: compression 'none' is not supported for layers from files; using the default (gzip unless the media type is uncompressed)`, {
+      code: 'CONTAINERREGISTRY_LAYER_COMPRESSION',
+    });
+    compression = undefined;
   }
   const head = await opener(signal ? { signal } : {});
   const { compression: input, stream } = await peekCompression(head, signal ? { signal } : {});
@@ -102,7 +113,7 @@ async function makeLayer(opener: Opener, options: LayerFromFileOptions, what: st
   const mt = options.mediaType;
   let stored: Compression = input;
   if (input === 'none') {
-    stored = options.compression ?? (mt !== undefined && types.isLayer(mt) ? compressionForMediaType(mt) : 'gzip');
+    stored = compression ?? (mt !== undefined && types.isLayer(mt) ? compressionForMediaType(mt) : 'gzip');
     const level = options.level ?? (stored === 'zstd' ? DEFAULT_ZSTD_LEVEL : DEFAULT_GZIP_LEVEL);
     // A bad level (or zstd without its native codec) is reported now, not at the first read.
     if (stored !== 'none') compressStream(stored, { level }).destroy();
