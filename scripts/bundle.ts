@@ -4,9 +4,10 @@
  * ES modules: Node resolves, reads and links each module separately, which measured 35–40 ms of a
  * `crane manifest` run (188 → 151 ms, bare `node` being 59 ms).
  *
- * undici and zstd-napi stay outside the bundle and load from node_modules as before: undici is
- * loaded in part, by file (see `remote/transport/dispatcher.ts`), and zstd-napi is native.
- * The library itself (`dist/src`) is not bundled: importers get its modules as they are.
+ * undici is bundled as the CLI loads it: its agent and request API (`remote/transport/undici-core.ts`)
+ * in one lazy chunk, its entry point (proxies, the Kubernetes API client) in another. zstd-napi is
+ * native and stays external. The library itself (`dist/src`) is not bundled: importers get its
+ * modules as they are.
  */
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -29,6 +30,9 @@ const result = await build({
   // module has none, so each chunk gets one.
   banner: { js: "import { createRequire as __craneCreateRequire } from 'node:module'; const require = __craneCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
+  // Class names stay as written (esbuild would rename clashing ones, e.g. InvalidArgumentError2),
+  // since errors report `constructor.name`.
+  keepNames: true,
   logLevel: 'warning',
   metafile: true,
 });

@@ -153,3 +153,34 @@ test('validate --tarball prints FAIL for a layer whose bytes were changed, and -
   assert.match(full, new RegExp(`^FAIL: ${tar.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .+\\n$`));
   assert.equal((await crane('validate', '--fast', '--tarball', tar)).out, `PASS: ${tar}\n`);
 });
+
+test('OCI archives that hold one image read as that image: an index exported for one platform, an image under two names', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { rm: remove } = await import('node:fs/promises');
+  // `ctr images export` without --all-platforms: the whole index, but only amd64's blobs.
+  const idx = random.index(700, 1, 2, { seed: 'partial-export', platforms: ['linux/amd64', 'linux/arm64'] });
+  const dir = join(home, 'partial-src');
+  const staged = await layout.write(dir, (await import('../empty/index.ts')).index());
+  await staged.appendIndex(idx);
+  const children = (await idx.indexManifest()).manifests;
+  const amd = children.find((m) => m.platform?.architecture === 'amd64')!.digest.toString();
+  const arm = children.find((m) => m.platform?.architecture === 'arm64')!.digest;
+  await remove(join(dir, 'blobs', 'sha256', arm.hex));
+  const partial = join(home, 'partial.oci.tar');
+  execFileSync('tar', ['-cf', partial, '-C', dir, 'oci-layout', 'index.json', 'blobs']);
+  assert.equal((await crane('push', partial, `${reg.host}/cli/partial:v1`)).out, `${reg.host}/cli/partial@${amd}\n`);
+  assert.equal((await crane('digest', '--tarball', partial)).out, `${amd}\n`);
+  assert.equal((await crane('validate', '--tarball', partial)).out, `PASS: ${partial}\n`);
+
+  // Docker ≥ 25 `docker save app:a app:b` of one image: index.json lists it twice.
+  const img = random.image(800, 1, { seed: 'two-names', format: 'oci' });
+  const twice = await layout.write(join(home, 'twice-src'), (await import('../empty/index.ts')).index());
+  await twice.appendImage(img, { annotations: { 'org.opencontainers.image.ref.name': 'a' } });
+  await twice.appendImage(img, { annotations: { 'org.opencontainers.image.ref.name': 'b' } });
+  const archive = join(home, 'twice.oci.tar');
+  await layout.writeArchiveToFile(archive, await twice.imageIndex());
+  const digest = (await img.digest()).toString();
+  assert.equal((await crane('push', archive, `${reg.host}/cli/twice:v1`)).out, `${reg.host}/cli/twice@${digest}\n`);
+  assert.equal((await crane('digest', '--tarball', archive)).out, `${digest}\n`);
+  assert.equal((await crane('validate', '--tarball', archive)).out, `PASS: ${archive}\n`);
+});

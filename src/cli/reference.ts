@@ -24,8 +24,10 @@ function section(cmd: Command, path: string[], out: string[]): void {
     for (const a of args) out.push(`| \`${a.name()}${a.variadic ? '...' : ''}\` | ${a.description} |`);
     out.push('');
   }
-  if (cmd.options.length > 0) {
-    out.push('| option | meaning |', '|---|---|', ...cmd.options.map(optionLine), '');
+  // Hidden options (crane's deprecated ones) stay out of the reference, as out of `--help`.
+  const options = cmd.options.filter((o) => !o.hidden);
+  if (options.length > 0) {
+    out.push('| option | meaning |', '|---|---|', ...options.map(optionLine), '');
   }
   for (const s of subs) section(s, [...path, cmd.name()], out);
 }

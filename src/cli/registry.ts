@@ -27,6 +27,9 @@ export function parseAddress(address: string | undefined): { host: string; port:
   return { host, port: Number(m[3]) };
 }
 
+/** Signals that stop the server gracefully: Ctrl-C, a service manager, a closed terminal. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export function registerRegistry(program: Command, io: ProgramIO): void {
   const reg = program.command('registry').description('Run a local registry, and collect its garbage');
 
@@ -43,20 +46,23 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
     .option('--no-referrers', 'answer the OCI 1.1 referrers API with 404, as older registries do (clients fall back to tags)')
     .action(async (opts: { address?: string; disk?: string; blobsToDisk?: boolean; authConfig?: string; tlsCert?: string; tlsKey?: string; accessLog: boolean; referrers: boolean }) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new Error('--tls-cert and --tls-key go together');
+      if (opts.blobsToDisk && opts.disk) throw new Error('--disk and --blobs-to-disk can\'t be used together');
+      const { host, port } = parseAddress(opts.address);
+      const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
+      const auth = opts.authConfig ? await (await import('./registry-auth.ts')).authFromConfig(opts.authConfig) : undefined;
+      // crane's deprecated --blobs-to-disk: a temporary directory, made once everything else has
+      // been read, and removed at shutdown and at any exit.
+      let temporary: string | undefined;
       if (opts.blobsToDisk) {
-        // crane's deprecated flag: blobs in a temporary directory, gone when the process ends.
-        if (opts.disk) throw new Error('--disk and --blobs-to-disk can\'t be used together');
         const { mkdtemp } = await import('node:fs/promises');
         const { rmSync } = await import('node:fs');
         const { tmpdir } = await import('node:os');
         const { join } = await import('node:path');
         const dir = await mkdtemp(join(tmpdir(), 'crane-registry-'));
+        temporary = dir;
         opts = { ...opts, disk: dir };
         process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       }
-      const { host, port } = parseAddress(opts.address);
-      const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
-      const auth = opts.authConfig ? await (await import('./registry-auth.ts')).authFromConfig(opts.authConfig) : undefined;
       const { listen } = await import('../registry/server.ts');
       const running = await listen({
         host,
@@ -71,13 +77,16 @@ export function registerRegistry(program: Command, io: ProgramIO): void {
       io.stderr(`serving on port ${running.port} at ${running.url}${opts.disk ? ` (disk: ${opts.disk})` : ' (in memory)'}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
+          for (const signal of STOP_SIGNALS) process.off(signal, stop);
           io.stderr('shutting down\n');
-          void running.close().then(resolve);
+          void running
+            .close()
+            .then(async () => {
+              if (temporary) await (await import('node:fs/promises')).rm(temporary, { recursive: true, force: true });
+            })
+            .then(resolve);
         };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        for (const signal of STOP_SIGNALS) process.on(signal, stop);
       });
     });
 

@@ -124,28 +124,26 @@ async function openOrCreateLayout(
 }
 
 /**
- * What `crane push` pushes from a path (ggcr `loadImage`): a folder is an OCI layout, a file a
- * tarball. An archive in OCI-layout form (podman `oci-archive`, buildkit `type=oci`, Docker ≥ 25)
- * is read as the layout it holds, so a multi-platform index in it is pushed whole: its one entry
- * (an image or an index), or with `index` the archive's own index. A classic `docker save`
- * archive is read as one image.
+ * What `crane push` pushes from a path (ggcr `loadImage`): a folder is an OCI layout (its one
+ * entry, an image or an index; with `index`, its index.json). A file is a tarball: with `index`,
+ * the index.json of an OCI-layout archive; otherwise a multi-platform index the archive holds
+ * whole as its one entry (buildkit `type=oci`, Docker ≥ 25), else the one image it holds (a
+ * classic `docker save`, an image saved under several names, an index exported for one platform).
  */
 export async function loadLocal(path: string, options: { index?: boolean; signal?: AbortSignal } = {}): Promise<Image | ImageIndex> {
   const read = options.signal ? { signal: options.signal } : {};
-  let idx: ImageIndex;
-  if ((await stat(path)).isDirectory()) {
-    const layout = await import('../layout/index.ts');
-    idx = await layout.imageIndexFromPath(path);
-  } else {
+  if (!(await stat(path)).isDirectory()) {
     const tarball = await import('../tarball/index.ts');
     const { openTarSource } = await import('../internal/archive/index.ts');
     const source = await openTarSource(path, read);
-    if (!(await tarball.isOciArchive(source))) {
-      if (options.index) throw new InvalidArgumentError(`${path} is a docker save archive, not an OCI layout: --index needs an index`);
-      return tarball.imageFromSource(source, read);
+    if (options.index) {
+      if (!(await tarball.isOciArchive(source))) throw new InvalidArgumentError(`${path} is a docker save archive, not an OCI layout: --index needs an index`);
+      return tarball.indexFromSource(source, read);
     }
-    idx = await tarball.indexFromSource(source, read);
+    return (await tarball.soleIndexFromSource(source, read)) ?? tarball.imageFromSource(source, read);
   }
+  const layout = await import('../layout/index.ts');
+  const idx = await layout.imageIndexFromPath(path);
   if (options.index) return idx;
   const m = await idx.indexManifest();
   if (m.manifests.length !== 1) {

@@ -16,8 +16,9 @@ import { Platform } from '../v1/platform.ts';
 import { classicImage } from './classic-image.ts';
 import { selectEntry } from './classic-select.ts';
 import { parseTarballManifest, type Opener, type TarballManifest } from './manifest.ts';
-import { isOciArchive, readRootIndex, selectOciImage } from './oci-select.ts';
+import { isOciArchive, readRootIndex, selectOciImage, soleCompleteIndex } from './oci-select.ts';
 import { blobIndex } from './oci-views.ts';
+import { blobPath, readVerified } from './verified-file.ts';
 import { toTag } from './tag-match.ts';
 
 /** Options for reading an image from an archive. */
@@ -133,4 +134,21 @@ export async function indexFromSource(source: FileSource, options: TarballSource
  */
 export async function imageIndexFromPath(path: string, options: TarballSourceOptions = {}): Promise<ImageIndex & WithDescriptor> {
   return indexFromSource(await openTarSource(path, options), options);
+}
+
+/**
+ * The multi-platform index an OCI-layout archive holds as its one entry, when the archive holds
+ * all of it (buildkit `type=oci`, Docker ≥ 25 saving a multi-platform image): what `crane push`
+ * pushes whole. Undefined for a classic archive, a single image, several entries, or an index
+ * exported for some platforms only; read those with {@link imageFromSource}.
+ *
+ * @example
+ * const idx = await soleIndexFromSource(await openTarSource('buildkit.tar'));
+ * if (idx) await remote.writeIndex('registry.example/app:v1', idx);
+ */
+export async function soleIndexFromSource(source: FileSource, options: TarballSourceOptions = {}): Promise<(ImageIndex & WithDescriptor) | undefined> {
+  if (!(await isOciArchive(source))) return undefined;
+  const { index } = await readRootIndex(source, options.signal);
+  const only = await soleCompleteIndex(source, index, options.signal);
+  return only && blobIndex(source, () => readVerified(source, blobPath(only.digest), only, `index ${only.digest} in ${source.description}`), only);
 }

@@ -16,6 +16,7 @@ export {
   loadManifest,
   indexFromSource,
   imageIndexFromPath,
+  soleIndexFromSource,
   type TarballReadOptions,
   type TarballSourceOptions,
 } from './image.ts';

@@ -160,3 +160,35 @@ async function pickChild(source: FileSource, parent: Descriptor, children: reado
   if (here.length === 0) throw new NotFoundError(`${where} lists ${listing}, but the archive holds none of them`);
   throw new InvalidArgumentError(`${where} holds ${here.length} images (${here.map(describeEntry).join('; ')}); pass a platform to choose one`);
 }
+
+/**
+ * The index an archive holds as its one entry (repeats of the same digest count once), when it is
+ * an index and the archive holds everything it names: every manifest, config and distributable
+ * layer, through nested indexes. That is buildkit's `type=oci` and Docker ≥ 25's export of a
+ * multi-platform image, which can be pushed whole. Undefined otherwise: a single image, several
+ * entries, or an index exported for some platforms only (`ctr images export` without
+ * `--all-platforms`), which are read as one image instead.
+ */
+export async function soleCompleteIndex(source: FileSource, index: IndexManifest, signal?: AbortSignal): Promise<Descriptor | undefined> {
+  const distinct = new Map(index.manifests.map((d) => [d.digest.toString(), d]));
+  if (distinct.size !== 1) return undefined;
+  const only = [...distinct.values()][0]!;
+  if (!(await present(source, only)) || (await kindOf(source, only)) !== 'index') return undefined;
+  return (await complete(source, only, 0, signal)) ? only : undefined;
+}
+
+/** True when the archive holds `desc` and everything it names. */
+async function complete(source: FileSource, desc: Descriptor, depth: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (!(await present(source, desc))) return false;
+  const kind = await kindOf(source, desc);
+  const raw = await readVerified(source, blobPath(desc.digest), desc, `${kind} ${desc.digest}`, signal);
+  if (kind === 'index') {
+    if (depth >= MAX_DEPTH) throw new BadDocumentError(`${source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
+    for (const child of parseIndexManifest(raw).manifests) if (!(await complete(source, child, depth + 1, signal))) return false;
+    return true;
+  }
+  const m = parseManifest(raw);
+  if (!(await present(source, m.config))) return false;
+  for (const l of m.layers) if (types.isDistributable(l.mediaType) && !(await present(source, l))) return false;
+  return true;
+}

@@ -33,6 +33,8 @@ export class DiskUploads {
   readonly #durability: Durability;
   readonly #lock = new KeyedLock();
   readonly #running = new Map<string, RunningHash>();
+  /** Background syncs still running (early writeback), awaited by `close`. */
+  readonly #syncs = new Set<Promise<void>>();
 
   constructor(layout: DiskLayout, durability: Durability) {
     this.#layout = layout;
@@ -95,7 +97,7 @@ export class DiskUploads {
         let pending: Buffer[] = [];
         let pendingBytes = 0;
         let inflight: Promise<void> | undefined;
-        const writeback = this.#durability.fsync ? new EarlyWriteback(join(dir, 'data')) : undefined;
+        const writeback = this.#durability.fsync ? new EarlyWriteback(join(dir, 'data'), this.#syncs) : undefined;
         const flush = async () => {
           if (inflight) await inflight;
           inflight = undefined;
@@ -197,7 +199,8 @@ export class DiskUploads {
   }
 
   /** Forgets running hashes (they are rebuilt from the files if the storage is used again). */
-  close(): void {
+  async close(): Promise<void> {
+    await Promise.all(this.#syncs);
     this.#running.clear();
   }
 

@@ -250,7 +250,7 @@ class DiskStorage implements RegistryStorage {
   }
 
   async close(): Promise<void> {
-    this.#uploads.close();
+    await this.#uploads.close();
   }
 }
 

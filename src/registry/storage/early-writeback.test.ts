@@ -37,3 +37,19 @@ test('a sync that cannot run (file gone) is ignored: the fsync at completion is 
   await assert.doesNotReject(w.running!);
   assert.equal(w.running, undefined);
 });
+
+test('a tracker holds each sync while it runs, so an owner can wait for them', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'early-writeback-tracker-'));
+  try {
+    const path = join(dir, 'data');
+    await writeFile(path, Buffer.alloc(1024));
+    const tracker = new Set<Promise<void>>();
+    const w = new EarlyWriteback(path, tracker);
+    w.written(WRITEBACK_EVERY);
+    assert.equal(tracker.size, 1);
+    await Promise.all(tracker);
+    assert.equal(tracker.size, 0, 'a finished sync leaves the tracker');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -15,11 +15,14 @@ export const WRITEBACK_EVERY = 8 * 1024 * 1024;
 /** Counts bytes written to `path` and starts a background datasync every so often. */
 export class EarlyWriteback {
   readonly #path: string;
+  readonly #tracker: Set<Promise<void>> | undefined;
   #unsynced = 0;
   #running: Promise<void> | undefined;
 
-  constructor(path: string) {
+  /** `tracker` holds each sync while it runs, so an owner can wait for them before it closes. */
+  constructor(path: string, tracker?: Set<Promise<void>>) {
     this.#path = path;
+    this.#tracker = tracker;
   }
 
   /** Notes that `bytes` more reached the file (after the write completed). */
@@ -28,12 +31,17 @@ export class EarlyWriteback {
     // One sync at a time: a second one would only queue behind the first.
     if (this.#unsynced < WRITEBACK_EVERY || this.#running) return;
     this.#unsynced = 0;
-    this.#running = syncFile(this.#path)
+    const running: Promise<void> = syncFile(this.#path)
       .catch(() => {})
-      .finally(() => (this.#running = undefined));
+      .finally(() => {
+        this.#running = undefined;
+        this.#tracker?.delete(running);
+      });
+    this.#running = running;
+    this.#tracker?.add(running);
   }
 
-  /** The sync running now, if any (for tests and orderly shutdown). */
+  /** The sync running now, if any. */
   get running(): Promise<void> | undefined {
     return this.#running;
   }
