@@ -128,6 +128,10 @@ test('a multi-platform OCI archive (buildkit type=oci: one entry, an index) push
   // digest: the index without a platform, the platform's image with one.
   assert.equal((await crane('digest', '--tarball', archive)).out, `${indexDigest}\n`);
   assert.equal((await crane('--platform', 'linux/arm64', 'digest', '--tarball', archive)).out, `${armDigest}\n`);
+  // index list reads the archive's index.json.
+  const listed = (await crane('index', 'list', archive)).out.split('\n');
+  assert.match(listed[1]!, new RegExp(`^${indexDigest} +application/vnd\\.oci\\.image\\.index\\.v1\\+json +-$`));
+  assert.equal(listed.length, 3, 'a header, one entry and the final newline');
   // validate: the whole index, or one platform.
   assert.equal((await crane('validate', '--tarball', archive)).out, `PASS: ${archive}\n`);
   assert.equal((await crane('--platform', 'linux/arm64', 'validate', '--tarball', archive)).out, `PASS: ${archive}\n`);
@@ -169,6 +173,9 @@ test('OCI archives that hold one image read as that image: an index exported for
   const partial = join(home, 'partial.oci.tar');
   execFileSync('tar', ['-cf', partial, '-C', dir, 'oci-layout', 'index.json', 'blobs']);
   assert.equal((await crane('push', partial, `${reg.host}/cli/partial:v1`)).out, `${reg.host}/cli/partial@${amd}\n`);
+  const classic = join(home, 'classic-for-index-list.tar');
+  await crane('pull', `${reg.host}/cli/one:v1`, classic);
+  await assert.rejects(crane('index', 'list', classic), /not an OCI-layout archive/);
   assert.equal((await crane('digest', '--tarball', partial)).out, `${amd}\n`);
   assert.equal((await crane('validate', '--tarball', partial)).out, `PASS: ${partial}\n`);
 

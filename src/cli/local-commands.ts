@@ -4,7 +4,7 @@
  * `layout gc`. Output as crane prints it: results on stdout, `Error: …` and exit 1 on failure.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseReference } from '../name/index.ts';
 import * as types from '../types/index.ts';
@@ -79,11 +79,15 @@ export function registerLocalCommands(program: Command, io: ProgramIO): void {
   index
     .command('list')
     .description('List the manifests in an index.')
-    .argument('<image>', 'a remote index, or a local OCI layout')
+    .argument('<image>', 'a remote index, or a local OCI layout (a folder, or an OCI-layout tar)')
     .action(
       run(async (o, image: string) => {
         let idx;
-        if (isLocalReference(image)) {
+        if (isLocalReference(image) && existsSync(image) && !statSync(image).isDirectory()) {
+          // An OCI-layout archive (podman oci-archive, buildkit type=oci): its index.json.
+          const tarball = await import('../tarball/index.ts');
+          idx = await tarball.imageIndexFromPath(image, o.signal ? { signal: o.signal } : {});
+        } else if (isLocalReference(image)) {
           const layout = await import('../layout/index.ts');
           idx = await (await layout.fromPath(image)).imageIndex();
         } else {
