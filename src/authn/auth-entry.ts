@@ -19,6 +19,24 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The JSON object a credentials file holds (config.json, auth.json); undefined for an empty file,
+ * which Docker and podman treat as no credentials. Malformed content is a `BadDocumentError`
+ * naming the file and nothing of its text: V8's message quotes the text around the fault, which
+ * may be a secret.
+ */
+export function parseCredentialsFile(text: string, path: string): Record<string, unknown> | undefined {
+  if (text.trim() === '') return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new BadDocumentError(`${path} is not valid JSON`);
+  }
+  if (!isObject(doc)) throw new BadDocumentError(`${path} must hold a JSON object`);
+  return doc;
+}
+
 /** ` in <source>` for messages, or nothing when the source is not known. */
 export function inSource(source: string | undefined): string {
   return source ? ` in ${source}` : '';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadDocumentError } from '../errors/index.ts';
 import { Anonymous, fromConfig, isAnonymous, type AuthConfig, type Keychain, type Resource } from './authenticator.ts';
-import { goField, inSource, isObject } from './auth-entry.ts';
+import { goField, inSource, isObject, parseCredentialsFile } from './auth-entry.ts';
 import { credentialHelper, helperCredentialsToAuthConfig } from './cred-helper.ts';
 import { isFile, parseAuths } from './docker-config.ts';
 import { envValue, resolveEnvironment, type EnvironmentOptions } from './environment.ts';
@@ -52,15 +52,8 @@ export async function findContainersAuthFile(options: EnvironmentOptions = {}): 
 
 /** Reads an auth.json; malformed content rejects with `BadDocumentError` naming the file. */
 export async function loadContainersAuth(path: string): Promise<ContainersAuthFile> {
-  const text = await readFile(path, 'utf8');
-  if (text.trim() === '') return { path, auths: new Map(), credHelpers: {} };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new BadDocumentError(`${path} is not valid JSON`);
-  }
-  if (!isObject(doc)) throw new BadDocumentError(`${path} must hold a JSON object`);
+  const doc = parseCredentialsFile(await readFile(path, 'utf8'), path);
+  if (!doc) return { path, auths: new Map(), credHelpers: {} };
   const helpers = goField(doc, 'credHelpers') ?? {};
   if (!isObject(helpers)) throw new BadDocumentError(`must be an object${inSource(path)}`, 'credHelpers');
   const credHelpers: Record<string, string> = {};

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadDocumentError } from '../errors/index.ts';
 import type { AuthConfig } from './authenticator.ts';
-import { goField, inSource, isObject, parseAuthEntry } from './auth-entry.ts';
+import { goField, inSource, isObject, parseAuthEntry, parseCredentialsFile } from './auth-entry.ts';
 import { envValue, resolveEnvironment, type Environment, type EnvironmentOptions } from './environment.ts';
 
 /** The credential-related content of a config.json. */
@@ -77,15 +77,8 @@ export async function loadDockerConfig(options: EnvironmentOptions & { path?: st
 
 /** Parses config.json text; `path` is only for messages. Empty text is an empty config. */
 export function parseDockerConfig(text: string, path: string): DockerConfigFile {
-  if (text.trim() === '') return { ...emptyConfig(path), exists: true };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    // V8's message quotes the text around the fault, which may be a secret: say only where.
-    throw new BadDocumentError(`${path} is not valid JSON`);
-  }
-  if (!isObject(doc)) throw new BadDocumentError(`${path} must hold a JSON object`);
+  const doc = parseCredentialsFile(text, path);
+  if (!doc) return { ...emptyConfig(path), exists: true };
   return {
     path,
     exists: true,
