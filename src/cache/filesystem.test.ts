@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { delegateLayer } from '../v1/delegate.test-fixtures.ts';
-import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { hasCode } from '../errors/index.ts';
@@ -12,18 +11,10 @@ import { Hash } from '../v1/hash.ts';
 import type { Layer } from '../v1/interfaces.ts';
 import { entryName, filesystemCache } from './filesystem.ts';
 import { isStoredLayer } from './cache.ts';
+import { buffer as drain } from 'node:stream/consumers';
+import { tempDirFor } from '../../test/harness/temp-dir.ts';
 
-async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'cache-test-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function drain(s: Readable): Promise<Buffer> {
-  const out: Buffer[] = [];
-  for await (const c of s) out.push(c as Buffer);
-  return Buffer.concat(out);
-}
+const tempDir = (t: { after(fn: () => unknown): void }) => tempDirFor(t, 'cache-test');
 
 /** Resolves once `s` has closed: a destroyed tee closes only after its temp file is gone. */
 const closed = (s: Readable) => new Promise<void>((r) => (s.closed ? r() : s.once('close', () => r())));

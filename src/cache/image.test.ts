@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { delegateImage } from '../v1/delegate.test-fixtures.ts';
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { hasCode } from '../errors/index.ts';
 import * as random from '../random/index.ts';
 import * as validate from '../validate/index.ts';
@@ -14,18 +12,10 @@ import type { Image, Layer, StreamOptions } from '../v1/interfaces.ts';
 import { filesystemCache } from './filesystem.ts';
 import { image, imageIndex } from './image.ts';
 import { readOnly } from './read-only.ts';
+import { buffer as drain } from 'node:stream/consumers';
+import { tempDirFor } from '../../test/harness/temp-dir.ts';
 
-async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'cache-image-test-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function drain(s: Readable): Promise<Buffer> {
-  const out: Buffer[] = [];
-  for await (const c of s) out.push(c as Buffer);
-  return Buffer.concat(out);
-}
+const tempDir = (t: { after(fn: () => unknown): void }) => tempDirFor(t, 'cache-image-test');
 
 /** Counts how often the source's layer streams are opened, to tell cache hits from misses. */
 interface Counts {

@@ -7,6 +7,7 @@ import { Hash } from '../v1/hash.ts';
 import { SIZE_UNKNOWN } from '../internal/verify/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
 import { verifiedTee, type TeeSink } from './verified-tee.ts';
+import { buffer as drain } from 'node:stream/consumers';
 
 class MemorySink implements TeeSink {
   chunks: Buffer[] = [];
@@ -30,12 +31,6 @@ class MemorySink implements TeeSink {
 
 function chunks(n: number, size: number): Buffer[] {
   return Array.from({ length: n }, (_, i) => Buffer.alloc(size, i % 251));
-}
-
-async function drain(s: Readable): Promise<Buffer> {
-  const out: Buffer[] = [];
-  for await (const c of s) out.push(c as Buffer);
-  return Buffer.concat(out);
 }
 
 test('bytes pass through unchanged and the copy is committed once the digest and size match', async () => {

@@ -10,6 +10,7 @@ import { Tag } from '../name/index.ts';
 import * as random from '../random/index.ts';
 import { API_VERSION, lowerVersion, newClient } from './engine-client.ts';
 import { fakeImageFor, startFakeEngine, type FakeEngine, type FakeImage } from './fake-engine.test-fixtures.ts';
+import { buffer as collect } from 'node:stream/consumers';
 
 let engine: FakeEngine;
 let fixture: FakeImage;
@@ -21,12 +22,6 @@ before(async () => {
   engine.add(fixture, NAME);
 });
 after(() => engine.close());
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of stream as AsyncIterable<Buffer>) parts.push(c);
-  return Buffer.concat(parts);
-}
 
 describe('API version negotiation', () => {
   test('the lower of ours and the daemon\'s, compared as numbers', () => {

@@ -13,6 +13,7 @@ import { parseIndexManifest, type IndexManifest } from '../v1/manifest.ts';
 import { marshalIndexManifest } from '../internal/gojson/index.ts';
 import { NotFoundError } from '../errors/index.ts';
 import { descriptor } from '../partial/describe.ts';
+export { buffer as drain } from 'node:stream/consumers';
 
 /** A fresh temp folder and its removal. */
 export async function tempFolder(label: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -67,9 +68,3 @@ export async function indexOf(children: readonly Child[], opaque: readonly Descr
   };
 }
 
-/** Reads a stream to its end. */
-export async function drain(s: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(c);
-  return Buffer.concat(chunks);
-}

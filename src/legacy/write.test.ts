@@ -15,12 +15,7 @@ import type { Image } from '../v1/interfaces.ts';
 import { readTar } from '../internal/tar/index.ts';
 import { configA, configB, fixtureImage, layerOne, layerThree, layerTwo } from './legacy.test-fixtures.ts';
 import { multiWrite, multiWriteToFile, write, writeToFile } from './index.ts';
-
-async function drain(s: Readable): Promise<Buffer> {
-  const out: Buffer[] = [];
-  for await (const c of s) out.push(c as Buffer);
-  return Buffer.concat(out);
-}
+import { buffer as drain } from 'node:stream/consumers';
 
 /** The archive's members in order, with their bodies. */
 async function members(archive: Buffer): Promise<Map<string, Buffer>> {

@@ -8,14 +8,9 @@ import * as types from '../types/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { hasCode } from '../errors/index.ts';
 import { autoDecompress } from '../internal/compression/index.ts';
+import { buffer as collect } from 'node:stream/consumers';
 
 const data = Buffer.from('x'.repeat(100_000) + 'y'.repeat(50_000));
-
-async function collect(s: Readable): Promise<Buffer> {
-  const out: Buffer[] = [];
-  for await (const c of s) out.push(c as Buffer);
-  return Buffer.concat(out);
-}
 
 test('digest, diffID and size are not computed before the stream is read, then they are right', async () => {
   for (const compression of ['gzip', 'zstd', 'none'] as const) {

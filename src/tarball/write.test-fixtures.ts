@@ -14,6 +14,7 @@ import type { Manifest } from '../v1/manifest.ts';
 import { compressedToImage } from '../partial/index.ts';
 import { marshalConfigFile, marshalManifest } from '../internal/gojson/index.ts';
 import { NotFoundError } from '../errors/index.ts';
+export { buffer as collect } from 'node:stream/consumers';
 
 /** Extra facts for one layer's manifest descriptor (e.g. `urls` of a foreign layer). */
 export interface LayerExtras {
@@ -76,13 +77,6 @@ export interface Member {
   readonly body: Buffer;
   /** The raw 512-byte header block as written. */
   readonly block: Buffer;
-}
-
-/** Reads a whole stream into one Buffer (test data only: small). */
-export async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** Every member of a tar archive held in `archive`, parsed by tar-stream, with its raw header block. */

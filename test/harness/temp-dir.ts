@@ -15,3 +15,10 @@ export function makeTempDir(label: string): Promise<string> {
 export async function removeTempDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
 }
+
+/** A fresh folder for one test (`t`), removed when the test ends. */
+export async function tempDirFor(t: { after(fn: () => unknown): void }, label: string): Promise<string> {
+  const dir = await makeTempDir(label);
+  t.after(() => removeTempDir(dir));
+  return dir;
+}

@@ -11,6 +11,7 @@ import { createTarStream, type TarEntry } from '../tar/index.ts';
 import type { FileSource } from './file-source.ts';
 import { openerTarSource } from './opener-source.ts';
 import { openTarSource } from './tar-source.ts';
+export { buffer as collect } from 'node:stream/consumers';
 
 /** A regular file entry. */
 export function file(name: string, content: string | Uint8Array): TarEntry {
@@ -70,9 +71,3 @@ export async function bothSources(folder: string, bytes: Buffer): Promise<{ kind
   ];
 }
 
-/** Reads a stream to a Buffer. */
-export async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}

@@ -10,6 +10,7 @@ import { extract } from 'tar-stream';
 import { hasCode } from '../../errors/index.ts';
 import type { TarHeader } from './header.ts';
 import { createTarStream, END_OF_ARCHIVE, padding, type TarEntry } from './writer.ts';
+import { buffer as collect } from 'node:stream/consumers';
 
 const run = promisify(execFile);
 const gnuTar = spawnSync('tar', ['--version'], { encoding: 'utf8' }).stdout?.includes('GNU tar') ?? false;
@@ -69,10 +70,6 @@ function toEntries(samples: Array<{ header: TarHeader; data: Buffer }>): TarEntr
   return samples.map(({ header, data }) =>
     data.length >= 1024 * 1024 ? { header, body: chunked(data) } : data.length > 0 ? { header, body: data } : { header },
   );
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  return Buffer.concat(await stream.toArray());
 }
 
 describe('createTarStream output read by GNU tar', { skip: skipTar }, () => {

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { hasCode } from '../../errors/index.ts';
 import { libtrustKeyId } from './jwt.ts';
 import { CERT_FILE, KEY_FILE, loadOrCreateSigningKey } from './signing-key.ts';
 import { createSelfSignedCertificate } from './x509.ts';
+import { tempDirFor } from '../../../test/harness/temp-dir.ts';
 
-async function tempDir(t: { after(fn: () => unknown): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'signing-key-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = (t: { after(fn: () => unknown): void }) => tempDirFor(t, 'signing-key');
 
 test('without a directory a new RSA key is made in memory', async () => {
   const key = await loadOrCreateSigningKey();

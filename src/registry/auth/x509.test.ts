@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer, get } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findPeer } from '../../../test/harness/peers.ts';
 import { hasCode } from '../../errors/index.ts';
 import { certificateBundleFromPem, createSelfSignedCertificate, loadCertificateBundle, subjectKeyId } from './x509.ts';
+import { tempDirFor } from '../../../test/harness/temp-dir.ts';
 
-async function tempDir(t: { after(fn: () => unknown): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'x509-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = (t: { after(fn: () => unknown): void }) => tempDirFor(t, 'x509');
 
 for (const keyType of ['ec', 'rsa'] as const) {
   test(`a self-signed ${keyType} certificate parses in node and verifies with its own key`, async () => {
