@@ -188,3 +188,23 @@ test('manifest PUT may leave out foreign layers only, not ordinary layers with u
     assert.equal((await call(reg, 'HEAD', '/v2/win/manifests/ordinary')).status, 404);
   });
 });
+
+test('a manifest naming another repository\'s blob (as a foreign layer) does not make it readable there', async () => {
+  await withRegistry({}, async (reg) => {
+    const secret = Buffer.from('bytes only the private repository holds');
+    const secretDigest = await pushBlob(reg, 'private', secret);
+    const config = Buffer.from('{"architecture":"amd64","os":"windows"}');
+    const configDigest = await pushBlob(reg, 'mine', config);
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: types.DockerManifestSchema2,
+      config: { mediaType: types.DockerConfigJSON, size: config.length, digest: configDigest },
+      layers: [{ mediaType: types.DockerForeignLayer, size: secret.length, digest: secretDigest }],
+    };
+    assert.equal((await putManifest(reg, 'mine', 'v1', manifest, types.DockerManifestSchema2)).status, 201);
+    const read = await call(reg, 'GET', `/v2/mine/blobs/${secretDigest}`);
+    assert.equal(read.status, 404);
+    assert.equal(errorCode(read), 'BLOB_UNKNOWN');
+    assert.equal((await call(reg, 'GET', `/v2/private/blobs/${secretDigest}`)).status, 200);
+  });
+});

@@ -20,7 +20,7 @@ import { DiskUploads } from './disk-uploads.ts';
 import { findRepositories } from './disk-walk.ts';
 import { compare } from './gc-plan.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import { defaultReferrer, pushedBlobs } from './manifest-references.ts';
+import { defaultReferrer } from './manifest-references.ts';
 import { checkRange, isTag, parseReference } from './names.ts';
 import type { AppendOptions, BlobInfo, ByteRange, GcOptions, GcReport, RegistryStorage, StoredManifest, UploadInfo } from './types.ts';
 
@@ -173,13 +173,6 @@ class DiskStorage implements RegistryStorage {
       // Order matters for a crash: content, then the links that make it visible, the tag last,
       // so nothing ever names what is not yet complete.
       if (!(await exists(blob))) await writeFileAtomic(layout, blob, bytes, this.#durability);
-      for (const b of pushedBlobs(bytes)) {
-        const h = Hash.parse(b);
-        const link = layout.layerLink(repository, h);
-        if ((await exists(layout.blob(h))) && !(await exists(link))) {
-          await writeFileAtomic(layout, link, b, this.#durability);
-        }
-      }
       const previous = await readRevision(revisionPath);
       if (previous?.subject !== undefined && previous.subject !== options.subject?.toString()) {
         await removeIfExists(layout.referrer(repository, Hash.parse(previous.subject), digest));

@@ -60,18 +60,6 @@ export function manifestReferences(bytes: Uint8Array): ManifestReferences {
   return none;
 }
 
-/**
- * The blobs a pushed manifest names, which the push makes visible in its repository; none when it
- * is not a document we can read (the HTTP layer has accepted it; what it needs is its business).
- */
-export function pushedBlobs(bytes: Uint8Array): readonly string[] {
-  try {
-    return manifestReferences(bytes).blobs;
-  } catch {
-    return [];
-  }
-}
-
 function withSubject(refs: { blobs: string[]; manifests: string[] }, subject: Descriptor | undefined): ManifestReferences {
   return subject === undefined ? refs : { ...refs, subject: subject.digest.toString() };
 }

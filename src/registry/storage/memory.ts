@@ -10,7 +10,7 @@ import type { Descriptor } from '../../v1/descriptor.ts';
 import { Hash, hasher } from '../../v1/hash.ts';
 import { compare, planGc, uploadCutoff, type GcRepository } from './gc-plan.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import { defaultReferrer, manifestReferences, pushedBlobs } from './manifest-references.ts';
+import { defaultReferrer, manifestReferences } from './manifest-references.ts';
 import { checkDigest, checkRange, checkRepository, checkTag, checkUploadId, newUploadId, parseReference } from './names.ts';
 import { readChunks } from './read-chunks.ts';
 import type { AppendOptions, BlobInfo, GcOptions, GcReport, RegistryStorage, StoredManifest, UploadInfo } from './types.ts';
@@ -189,7 +189,6 @@ export function createMemoryStorage(): RegistryStorage {
       const key = digest.toString();
       if (!blobs.has(key)) blobs.set(key, Buffer.from(manifest.bytes));
       const repo = ensure(repository);
-      for (const b of pushedBlobs(manifest.bytes)) if (blobs.has(b)) repo.layers.add(b);
       const previous = repo.manifests.get(key)?.subject;
       if (previous !== undefined) repo.referrers.get(previous)?.delete(key);
       const subject = options.subject?.toString();
