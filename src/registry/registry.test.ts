@@ -134,6 +134,12 @@ test('a wrong digest at PUT is DIGEST_INVALID and nothing becomes visible', asyn
   assert.equal((await call('HEAD', `/v2/wrong/blobs/${sha('actual bytes')}`)).status, 404);
   const mono = await call('POST', `/v2/wrong/blobs/uploads/?digest=${claimed}`, { body: 'actual bytes' });
   assert.equal(mono.status, 400);
+  // A malformed digest on a monolithic POST is refused before any session is made.
+  const malformed = await call('POST', '/v2/malformed/blobs/uploads/?digest=sha256:zz', { body: 'bytes' });
+  assert.equal(malformed.status, 400);
+  assert.equal(await errorCode(malformed), 'DIGEST_INVALID');
+  const leftover = await reg.storage.gc({ dryRun: true, uploadsOlderThanMs: 0 });
+  assert.deepEqual(leftover.uploads.filter((u) => u.startsWith('malformed/') || u.startsWith('wrong/')), []);
 });
 
 test('lying Content-Range or Content-Length changes nothing stored', async () => {

@@ -78,9 +78,7 @@ async function appendChunk(ctx: Ctx, name: string, id: string): Promise<void> {
   await append(ctx, name, id, options);
 }
 
-async function complete(ctx: Ctx, name: string, id: string, digestText: string | null): Promise<void> {
-  if (!digestText) throw digestInvalid('the digest query parameter is required to complete an upload');
-  const digest = parseDigest(digestText);
+async function complete(ctx: Ctx, name: string, id: string, digest: Hash): Promise<void> {
   try {
     await ctx.storage.completeUpload(name, id, digest);
   } catch (err) {
@@ -113,14 +111,15 @@ export async function startUpload(ctx: Ctx, name: string): Promise<void> {
     }
   }
 
-  const u = await storage.createUpload(name);
   const digestText = url.searchParams.get('digest');
-  if (digestText !== null) {
+  // Checked before a session exists, so a bad digest leaves nothing behind.
+  const digest = digestText === null ? undefined : parseDigest(digestText);
+  const u = await storage.createUpload(name);
+  if (digest) {
     // Monolithic upload: the whole blob in the POST body.
-    parseDigest(digestText);
     try {
       await appendChunk(ctx, name, u.id);
-      return await complete(ctx, name, u.id, digestText);
+      return await complete(ctx, name, u.id, digest);
     } catch (err) {
       await storage.cancelUpload(name, u.id).catch(() => {});
       throw err;
@@ -156,7 +155,7 @@ export async function upload(ctx: Ctx, name: string, id: string): Promise<void> 
         discard(req);
         throw digestInvalid('the digest query parameter is required to complete an upload');
       }
-      parseDigest(digestText);
+      const digest = parseDigest(digestText);
       const length = declaredLength(req);
       // A last chunk is optional: with a body (or chunked transfer) append it first.
       if ((length !== undefined && length > 0) || req.headers['transfer-encoding'] !== undefined || req.headers['content-range'] !== undefined) {
@@ -164,7 +163,7 @@ export async function upload(ctx: Ctx, name: string, id: string): Promise<void> 
       } else {
         discard(req);
       }
-      return complete(ctx, name, id, digestText);
+      return complete(ctx, name, id, digest);
     }
     case 'DELETE': {
       await ctx.authorize({ repository: name, actions: ['pull', 'push'] });
