@@ -35,16 +35,8 @@ export async function create(options: RegistryOptions = {}): Promise<Registry> {
   const storage = s === undefined ? createMemoryStorage() : 'disk' in s ? await createDiskStorage(s.disk) : s;
   let handler: Registry['handler'];
   try {
-    handler = createHandler({
-      storage,
-      authorize: options.authorize,
-      extraRoutes: options.extraRoutes,
-      maxManifestBytes: options.maxManifestBytes,
-      accessLog: options.accessLog,
-      referrers: options.referrers,
-      warning: options.warning,
-      blobRedirect: options.blobRedirect,
-    });
+    // Every handler option passes through, so a new one cannot be dropped here by accident.
+    handler = createHandler({ ...options, storage });
   } catch (err) {
     // Invalid options: the disk storage just opened must not stay open.
     if (storage !== s) await storage.close();

@@ -5,8 +5,9 @@
  * certificate as its `rootcertbundle` keeps trusting us).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../internal/atomic-file/index.ts';
 import { InvalidArgumentError } from '../../errors/index.ts';
 import { algorithmFor, libtrustKeyId, type JwtAlgorithm, type JwtSigner } from './jwt.ts';
 import { createSelfSignedCertificate, loadCertificateBundle, type CertificateBundle } from './x509.ts';
@@ -104,10 +105,9 @@ export async function loadOrCreateSigningKey(options: SigningKeyOptions = {}): P
   return signingKeyFromBundle(bundle);
 }
 
+/** Temp file, fsync, rename: a crash leaves the old file or the new one, never an empty key. */
 async function writeWhole(path: string, text: string, mode: number): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text, { mode });
-  await rename(temp, path);
+  await writeFileAtomic(path, Buffer.from(text), { mode, createParent: false });
 }
 
 async function exists(path: string): Promise<boolean> {
