@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../internal/atomic-file/index.ts';
 import { parseReference } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import { Platform } from '../v1/platform.ts';
@@ -70,7 +70,7 @@ export function registerLocalCommands(program: Command, io: ProgramIO): void {
           bars.stop();
         }
         const ref = `${parseReference(image).context().name()}@${h}`;
-        if (flags.imageRefs) await writeFile(flags.imageRefs, ref, { mode: 0o600 });
+        if (flags.imageRefs) await writeFileAtomic(flags.imageRefs, Buffer.from(ref), { mode: 0o600, createParent: false });
         io.stdout(`${ref}\n`);
       }),
     );

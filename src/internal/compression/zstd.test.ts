@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { CompressionError, InvalidArgumentError } from '../../errors/index.ts';
 import { zstdBackend, zstdCompressStream, zstdDecompressStream } from './zstd.ts';
 import { MiB, samples, text, through } from './codec.test-fixtures.ts';
+import { findPeer } from '../../../test/harness/peers.ts';
 
 
 const backend = await zstdBackend();
@@ -51,14 +52,14 @@ for (const [name, data] of Object.entries(samples)) {
 
   test(`the zstd CLI reads our ${name}`, async (t) => {
     if (!native) return t.skip(noNative);
-    if (!hasCli) return t.skip(noCli);
+    if (!findPeer(t, 'zstd')) return;
     const r = spawnSync('zstd', ['-dc'], { input: await through(data, zstdCompressStream()), maxBuffer: 64 * MiB });
     assert.equal(r.status, 0, r.stderr.toString());
     assert.deepEqual(r.stdout, data);
   });
 
   test(`we read the zstd CLI's ${name}`, async (t) => {
-    if (!hasCli) return t.skip(noCli);
+    if (!findPeer(t, 'zstd')) return;
     assert.deepEqual(await through(cliCompress(data), zstdDecompressStream()), data);
   });
 }
@@ -78,13 +79,13 @@ test('higher levels compress text smaller than the default level 1', async (t) =
 });
 
 test('concatenated and skippable frames decode as one stream', async (t) => {
-  if (!hasCli) return t.skip(noCli);
+  if (!findPeer(t, 'zstd')) return;
   const joined = Buffer.concat([skippableFrame(Buffer.from('ignored')), cliCompress(Buffer.from('hello ')), cliCompress(Buffer.from('world'))]);
   assert.equal((await through(joined, zstdDecompressStream())).toString(), 'hello world');
 });
 
 test('corrupt, truncated and empty input fail with CompressionError naming what', async (t) => {
-  if (!hasCli) return t.skip(noCli);
+  if (!findPeer(t, 'zstd')) return;
   const good = cliCompress(text.subarray(0, 200_000));
   const cases: Record<string, Buffer> = {
     'garbage after the magic': Buffer.concat([Buffer.of(0x28, 0xb5, 0x2f, 0xfd), Buffer.alloc(64, 0xff)]),
