@@ -198,3 +198,35 @@ test('abort: the stream fails with the abort and the layer being copied is close
   await new Promise((r) => setImmediate(r));
   assert.ok(stalled.destroyed, 'the stalled layer stream was destroyed');
 });
+
+test('destroying the output (no signal) closes it, closes the stalled layer being copied, and progress reports the failure', async () => {
+  const real = random.layer(1000, types.DockerLayer, { seed: 'stall-destroy' });
+  const stalled = new PassThrough();
+  const stalling: Layer = {
+    digest: () => real.digest(),
+    diffID: () => real.diffID(),
+    size: () => real.size(),
+    mediaType: () => real.mediaType(),
+    uncompressed: (o) => real.uncompressed(o),
+    async compressed() {
+      stalled.write(Buffer.alloc(10));
+      return stalled; // never ends
+    },
+  };
+  const img = await imageOf([stalling]);
+  const updates: Update[] = [];
+  const out = write(Tag.parse('stall:2'), img, { onProgress: (u) => updates.push(u) });
+  // Read until the layer's first bytes have gone out, then give up on the stream.
+  await new Promise<void>((resolve) => {
+    out.on('data', () => {
+      if (updates.some((u) => u.complete > 0 && !u.error) && stalled.listenerCount('data') + stalled.listenerCount('readable') > 0) resolve();
+    });
+  });
+  const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+  out.destroy();
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 2000).unref());
+  assert.equal(await Promise.race([closed.then(() => 'closed' as const), timeout]), 'closed');
+  assert.ok(stalled.destroyed, 'the stalled layer stream was destroyed');
+  await new Promise((r) => setImmediate(r));
+  assert.ok(updates.at(-1)!.error, 'progress ends with the failure');
+});

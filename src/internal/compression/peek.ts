@@ -2,7 +2,8 @@
  * @module Sniffing the compression of a stream without consuming it: the first few bytes are
  * read, inspected and replayed ahead of the rest (ggcr's `compression.PeekCompression`).
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { destroyUnfinished, readableFrom } from '../pipe/index.ts';
 import { detectCompression, MAGIC_LENGTH, type Compression } from './detect.ts';
 
 /** Options for {@link peekCompression}. */
@@ -68,14 +69,7 @@ export async function peekCompression(stream: Readable, options: PeekOptions = {
       await source.return?.();
     }
   }
-  const replayed = Readable.from(replay(), { objectMode: false });
-  // Readable.from ends the generator only once its pending `next()` settles, which a stalled
-  // source may never do (and 'close' waits for that too). So destroying the replay destroys the
-  // source first, which settles the pending read; a no-op once the source has ended.
-  const destroyReplay = replayed._destroy.bind(replayed);
-  replayed._destroy = (err, cb) => {
-    if (!stream.destroyed) stream.destroy();
-    destroyReplay(err, cb);
-  };
+  // Destroying the replay destroys the source first, which settles a stalled pending read.
+  const replayed = readableFrom(replay(), () => destroyUnfinished(stream));
   return { compression: detectCompression(first), stream: replayed };
 }

@@ -3,7 +3,8 @@
  * streamed with backpressure and checked against their header's size, then the end-of-archive
  * marker. Nothing is buffered beyond a small batch of tiny entries.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { destroyUnfinished, readableFrom } from '../pipe/index.ts';
 import { BadTarError, InvalidArgumentError } from '../../errors/index.ts';
 import { encodeHeader } from './encode-header.ts';
 import { blockPadding } from './fields.ts';
@@ -51,15 +52,9 @@ export function createTarStream(
 ): Readable {
   const { signal } = options;
   const state: { body: Readable | undefined } = { body: undefined };
-  const out = Readable.from(generateTar(entries, state, signal), { objectMode: false, highWaterMark: BATCH_BYTES });
-  // A generator waiting inside a body that produces nothing never reaches its `finally` when the
-  // output is destroyed: Readable.from's destroy awaits return(), which waits for that pending
-  // read. Closing the body first lets the generator unwind (and frees the file it may hold).
-  const destroyOutput = out._destroy.bind(out);
-  out._destroy = (err: Error | null, done: (error?: Error | null) => void): void => {
-    if (state.body && !state.body.readableEnded) state.body.destroy();
-    destroyOutput(err, done);
-  };
+  // Destroying the output closes the body being copied, so the generator unwinds (and frees the
+  // file it may hold) even when that body is stalled.
+  const out = readableFrom(generateTar(entries, state, signal), () => destroyUnfinished(state.body), { highWaterMark: BATCH_BYTES });
   if (signal) {
     const onAbort = (): void => {
       state.body?.destroy(signal.reason as Error);
