@@ -12,8 +12,7 @@ import type { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { ImageIndex } from '../v1/interfaces.ts';
 import { createTarStream, type TarEntry } from '../internal/tar/index.ts';
-import { pipe } from '../internal/pipe/index.ts';
-import { verifyStream } from '../internal/verify/index.ts';
+import { verifyOnce } from '../internal/verify/index.ts';
 import { blobName } from './blob-writer.ts';
 import { writeStreamAtomic } from '../internal/atomic-file/index.ts';
 import { inlineData } from './source-blobs.ts';
@@ -47,7 +46,8 @@ async function* blobEntry(walk: Walk, h: Hash, size: number, open: () => Promise
   walk.seen.add(key);
   const body = await open();
   const stream = Buffer.isBuffer(body) ? Readable.from([body], { objectMode: false }) : body;
-  yield fileEntry(blobName(h), pipe(stream, verifyStream({ digest: h, size, what: `blob ${h}` })), size);
+  // A registry layer already verifies itself on the way out: hash it once, not twice.
+  yield fileEntry(blobName(h), verifyOnce(stream, { digest: h, size, what: `blob ${h}` }), size);
 }
 
 async function* imageEntries(walk: Walk, idx: ImageIndex, d: Descriptor): AsyncGenerator<TarEntry> {

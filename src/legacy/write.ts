@@ -9,7 +9,7 @@ import type { Reference } from '../name/index.ts';
 import { isDistributable } from '../types/index.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, Layer } from '../v1/interfaces.ts';
-import { blobDescriptor, blobToDiffID, uncompressedSize } from '../partial/describe.ts';
+import { blobDescriptor, blobToDiffID, fsLayers, uncompressedSize } from '../partial/describe.ts';
 import { createTarStream, type TarEntry, type TarHeader } from '../internal/tar/index.ts';
 import { verifyStream } from '../internal/verify/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
@@ -93,7 +93,8 @@ async function* entries(images: Iterable<readonly [Reference, Image]>, signal: A
       written.add(configFile);
       yield file(configFile, rawConfig);
     }
-    const digests = await Promise.all(layers.map((l) => l.digest()));
+    // From the manifest: asking each layer would compress every file or stream layer at once.
+    const digests = await fsLayers(image);
     const chain = v1Layers(digests, cf, rawConfig, what);
     const layerSources: Record<string, Descriptor> = {};
     for (const [i, layer] of layers.entries()) {

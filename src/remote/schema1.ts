@@ -9,6 +9,7 @@ import { Hash } from '../v1/hash.ts';
 import { expectObject, expectString, parseJSON } from '../v1/guard.ts';
 import type { Layer } from '../v1/interfaces.ts';
 import { compressedToLayer } from '../partial/layer.ts';
+import { DEFAULT_JOBS, mapLimit } from '../internal/limiter/index.ts';
 import { lazy } from '../internal/lazy/index.ts';
 import { headBlob, type FetchedManifest } from './fetcher.ts';
 import { remoteLayer, type RemoteContext } from './image.ts';
@@ -54,12 +55,11 @@ export function remoteSchema1(ctx: RemoteContext, fetched: FetchedManifest): Sch
       }
       return p;
     };
-    return Promise.all(
-      sums.map(async (h) => {
-        const size = await sizeOf(h);
-        return compressedToLayer(remoteLayer(ctx, { mediaType: types.DockerLayer, size, digest: h }));
-      }),
-    );
+    // One HEAD per distinct layer, DEFAULT_JOBS at a time: schema 1 images can list hundreds.
+    return mapLimit(sums, DEFAULT_JOBS, async (h) => {
+      const size = await sizeOf(h);
+      return compressedToLayer(remoteLayer(ctx, { mediaType: types.DockerLayer, size, digest: h }));
+    });
   });
   return {
     mediaType: async () => fetched.mediaType,
