@@ -166,3 +166,20 @@ test('a foreign layer is fetched from its urls when the registry lacks it, and v
     front.intercept = undefined;
   }
 });
+
+test('a tags page that is not JSON (a proxy\'s HTML) is BadDocumentError naming the page', async () => {
+  front.intercept = (req, res) => {
+    if (!req.url?.includes('/tags/list')) return false;
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>maintenance</html>');
+    return true;
+  };
+  try {
+    await assert.rejects(remote.list(`${host}/faults/html`), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'ERR_BAD_DOCUMENT');
+      assert.match(err.message, /page http:\/\/.+\/v2\/faults\/html\/tags\/list.* is not valid JSON/);
+      return true;
+    });
+  } finally {
+    front.intercept = undefined;
+  }
+});

@@ -13,6 +13,7 @@ import { Anonymous } from '../authn/authenticator.ts';
 import { newTransport, type Transport } from './transport/index.ts';
 import { transportFor, headerOf, fetchManifest } from './fetcher.ts';
 import { DEFAULT_PAGE_SIZE, MANIFEST_LIMIT, type RemoteOptions } from './options.ts';
+import { parseJSON } from '../v1/guard.ts';
 
 /** The next page's URL from a `Link: <url>; rel="next"` header, kept to the same origin. */
 export function nextLink(current: string, link: string | undefined): string | undefined {
@@ -32,9 +33,10 @@ async function pages<T>(t: Transport, first: string, field: string, signal?: Abo
   let url: string | undefined = t.url(first);
   while (url) {
     const res = await t.request({ method: 'GET', url, expect: [200], ...(signal ? { signal } : {}) });
-    const body = JSON.parse((await readAll(res.body, { max: MANIFEST_LIMIT, what: url })).toString('utf8')) as Record<string, unknown>;
-    const items = body[field];
-    if (items != null && !Array.isArray(items)) throw new BadDocumentError(`expected an array`, field);
+    const body = parseJSON(await readAll(res.body, { max: MANIFEST_LIMIT, what: url }), `page ${url}`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadDocumentError(`page ${url} is not a JSON object`);
+    const items = (body as Record<string, unknown>)[field];
+    if (items != null && !Array.isArray(items)) throw new BadDocumentError(`page ${url}: expected an array`, field);
     out.push(...((items ?? []) as T[]));
     url = nextLink(url, headerOf(res.headers, 'link'));
   }

@@ -30,7 +30,6 @@ export interface RemoteOptions extends Omit<TransportOptions, 'authenticator' | 
 }
 
 export const DEFAULT_PLATFORM: Platform = Object.freeze({ os: 'linux', architecture: 'amd64' });
-export const DEFAULT_JOBS = 4;
+export { DEFAULT_JOBS } from '../internal/limiter/index.ts';
 export const DEFAULT_PAGE_SIZE = 1000;
-/** Manifests are bounded documents: ggcr refuses more than 100 MiB. */
-export const MANIFEST_LIMIT = 100 * 1024 * 1024;
+export { MANIFEST_LIMIT } from '../internal/limit/index.ts';

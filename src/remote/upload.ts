@@ -11,6 +11,7 @@ import { isTemporary } from '../internal/retry/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
 import { checkRedirect, type Transport } from './transport/index.ts';
 import { headBlob, headerOf } from './fetcher.ts';
+import { BadDocumentError } from '../errors/index.ts';
 
 /** Blobs up to this size go in one POST: one round trip instead of three. */
 export const MONOLITHIC_LIMIT = 1024 * 1024;
@@ -56,7 +57,7 @@ function meter(onBytes: (n: number) => void): Transform {
 
 function location(t: Transport, headers: Record<string, string | string[] | undefined>, what: string): string {
   const loc = headerOf(headers, 'location');
-  if (!loc) throw new Error(`${what}: the registry answered without a Location`);
+  if (!loc) throw new BadDocumentError(`${what} at ${t.registry.registryStr()}: the registry answered without a Location header`, 'Location');
   // An upload Location may send our bytes elsewhere: the same SSRF rules as a redirect (ggcr).
   return checkRedirect(t.url('/'), loc, t.registry.registryStr()).toString();
 }
