@@ -3,9 +3,8 @@
  * config.json names for the registry, else as plaintext `auths` in config.json. The file is
  * replaced atomically (temp file + rename, mode 0600) and keeps every field it had.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readlink, realpath, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { mkdir, readFile, readlink, realpath } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { BadDocumentError } from '../errors/index.ts';
 import { encodeAuth, goField, isObject } from './auth-entry.ts';
 import { credentialHelper } from './cred-helper.ts';
@@ -13,6 +12,7 @@ import { dockerConfigPath } from './docker-config.ts';
 import type { EnvironmentOptions } from './environment.ts';
 import { resolveEnvironment } from './environment.ts';
 import { authKey, convertToHostname } from './server-key.ts';
+import { writeFileAtomic } from '../internal/atomic-file/index.ts';
 
 /** Options for {@link saveCredentials} and {@link eraseCredentials}. */
 export interface SaveCredentialsOptions extends EnvironmentOptions {
@@ -143,22 +143,10 @@ function helperIn(doc: Record<string, unknown>, key: string): string | undefined
  */
 async function writeAtomically(path: string, doc: Record<string, unknown>): Promise<void> {
   const target = await followLink(path);
-  const dir = dirname(target);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   // Tabs, as docker-cli's MarshalIndent writes it, so diffs after `docker login` stay small.
-  const bytes = `${JSON.stringify(doc, null, '\t')}\n`;
-  const fh = await open(temp, 'wx', 0o600);
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-    await fh.close();
-    await rename(temp, target);
-  } catch (err) {
-    await fh.close().catch(() => {});
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
+  const bytes = Buffer.from(`${JSON.stringify(doc, null, '\t')}\n`);
+  await writeFileAtomic(target, bytes, { mode: 0o600, createParent: false });
 }
 
 async function followLink(path: string): Promise<string> {

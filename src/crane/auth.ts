@@ -2,7 +2,7 @@
  * @module crane's `auth` verbs: store and erase credentials where docker and podman look
  * (`login`, `logout`), and answer as a Docker credential helper would (`get`).
  */
-import { defaultKeychain, eraseCredentials, saveCredentials } from '../authn/index.ts';
+import { decodeAuth, defaultKeychain, eraseCredentials, saveCredentials } from '../authn/index.ts';
 import { Registry } from '../name/index.ts';
 
 /** Stores credentials for `server` in the Docker config (or its credential store); returns the file. */
@@ -27,12 +27,7 @@ export async function get(server: string): Promise<{ Username: string; Secret: s
   if (cfg.identityToken) return { Username: '<token>', Secret: cfg.identityToken };
   let username = cfg.username;
   let password = cfg.password;
-  if ((!username || password === undefined) && cfg.auth) {
-    const text = Buffer.from(cfg.auth, 'base64').toString('utf8');
-    const colon = text.indexOf(':');
-    username = text.slice(0, colon);
-    password = text.slice(colon + 1);
-  }
+  if ((!username || password === undefined) && cfg.auth) [username, password] = decodeAuth(cfg.auth, 'auth');
   if (!username && !password) return undefined;
   return { Username: username ?? '', Secret: password ?? '' };
 }
