@@ -52,14 +52,15 @@ async function copyOne(src: Reference, dst: Reference, o: CopyOptions): Promise<
     if (there) throw new ClobberError(`refusing to clobber existing tag ${dst.toString()}`);
   }
   o.log?.(`Copying from ${src.toString()} to ${dst.toString()}`);
-  const desc = await remote.get(src, o);
   const platforms = o.platforms ?? (o.platform ? [o.platform] : []);
+  // With one platform, `desc.image()` resolves that child from the index fetched here.
+  const desc = await remote.get(src, platforms.length === 1 ? { ...o, platform: platforms[0]! } : o);
   const target = dst.kind === 'tag' ? dst : dst.context().digest(desc.descriptor.digest.toString());
   let written: Hash;
   if (types.isIndex(desc.mediaType)) {
     const idx = await desc.imageIndex();
     if (platforms.length === 1) {
-      const img = await remote.image(src, { ...o, platform: platforms[0]! });
+      const img = await desc.image();
       await remote.write(dst.kind === 'tag' ? dst : dst.context().digest((await img.digest()).toString()), img, o);
       written = await img.digest();
     } else if (platforms.length > 1) {

@@ -299,3 +299,15 @@ test('saveOCI: creates the layout, then appends; ref is annotated (normalised) o
   await writeFile(join(dir, 'not-a-folder'), 'x');
   await assert.rejects(crane.saveOCI(img, join(dir, 'not-a-folder'), o), { code: 'ERR_INVALID_ARGUMENT', message: /is a file, not a folder/ });
 });
+
+test('copy with one platform fetches the source index once and writes that platform\'s image', async () => {
+  const arm = Platform.parse('linux/arm64');
+  const src = `${host}/local/multi:v1`;
+  const want = await (await remote.image(src, { ...o, platform: arm })).digest();
+  seen.length = 0;
+  await crane.copy(src, `${host}/local/copied-arm:v1`, { ...o, platforms: [arm] });
+  const indexGets = seen.filter((s) => s === 'GET /v2/local/multi/manifests/v1');
+  assert.equal(indexGets.length, 1, seen.join('\n'));
+  const copied = (await remote.head(`${host}/local/copied-arm:v1`, o)).digest;
+  assert.ok(copied.equals(want), `${copied} is the arm64 image ${want}`);
+});
