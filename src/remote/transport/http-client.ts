@@ -99,7 +99,9 @@ export class HttpClient {
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = v;
     const shown = redactURL(url);
     const note = req.secret ? ` [body redacted: ${req.secret}]` : '';
-    this.log(`--> ${method} ${shown}${note}${headerLines(headers)}`);
+    const logging = this.#settings.logger !== undefined;
+    // Redacting every header costs a little on each request: only when someone reads the log.
+    if (logging) this.log(`--> ${method} ${shown}${note}${headerLines(headers)}`);
     const started = performance.now();
     // Outside the try: a broken certs.d directory is a configuration error, not a network failure.
     const dispatcher = await this.#settings.dispatcherFor(url);
@@ -123,7 +125,7 @@ export class HttpClient {
       throw new RequestFailedError(message, { method, url: shown }, { cause: err });
     }
     const elapsed = Math.round(performance.now() - started);
-    this.log(`<-- ${res.statusCode} ${method} ${shown} (${elapsed} ms)${note}${headerLines(res.headers)}`);
+    if (logging) this.log(`<-- ${res.statusCode} ${method} ${shown} (${elapsed} ms)${note}${headerLines(res.headers)}`);
     this.#reportWarnings(res.headers['warning']);
     return { status: res.statusCode, headers: res.headers, body: res.body, url };
   }
