@@ -33,6 +33,17 @@ test('an auth file selects the mode; token mode keeps its key in keyDir, relativ
     await assert.rejects(serverAuthFromFile(join(dir, 'bad.json')), /mode must be "basic" or "token"/);
     await writeFile(join(dir, 'broken.json'), '{');
     await assert.rejects(serverAuthFromFile(join(dir, 'broken.json')), /is not JSON/);
+    // A missing file is that, not "not JSON"; a non-object and bad token settings name the field.
+    await assert.rejects(serverAuthFromFile(join(dir, 'missing.json')), { code: 'ENOENT' });
+    await writeFile(join(dir, 'null.json'), 'null');
+    await assert.rejects(serverAuthFromFile(join(dir, 'null.json')), /must hold a JSON object/);
+    for (const [token, field] of [[{ keyType: 'dsa' }, 'token.keyType'], [{ servcie: 'typo' }, 'token.servcie'], [{ lifetimeSeconds: -5 }, 'token.lifetimeSeconds'], ['x', 'token']] as const) {
+      await writeFile(join(dir, 'token-bad.json'), JSON.stringify({ mode: 'token', users, token }));
+      await assert.rejects(serverAuthFromFile(join(dir, 'token-bad.json')), (err: Error & { path?: string }) => {
+        assert.equal(err.path, field, err.message);
+        return true;
+      });
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -73,16 +73,19 @@ export async function serverAuth(config: AuthConfig, mode: 'basic' | 'token', to
 
 /** Reads an auth settings file (see the module header) and builds the server's auth. */
 export async function serverAuthFromFile(path: string): Promise<ServerAuth> {
-  let doc: Record<string, unknown>;
+  // Read outside the parse: a missing or unreadable file is that, not "not JSON".
+  const text = await readFile(path, 'utf8');
+  let doc: unknown;
   try {
-    doc = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    doc = JSON.parse(text);
   } catch (err) {
     throw new BadDocumentError(`auth config ${path} is not JSON: ${(err as Error).message}`, '', { cause: err });
   }
-  const { mode = 'basic', token, ...access } = doc;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new BadDocumentError(`auth config ${path} must hold a JSON object`);
+  const { mode = 'basic', token, ...access } = doc as Record<string, unknown>;
   if (mode !== 'basic' && mode !== 'token') throw new BadDocumentError(`mode must be "basic" or "token", got ${JSON.stringify(mode)}`, 'mode');
   const base = dirname(resolve(path));
-  const settings = (token ?? {}) as TokenSettings;
+  const settings = tokenSettings(token, path);
   const abs = (p: string | undefined) => (p ? resolve(base, p) : undefined);
   const resolved: TokenSettings = {
     ...settings,
@@ -91,4 +94,27 @@ export async function serverAuthFromFile(path: string): Promise<ServerAuth> {
     ...(settings.keyFile ? { keyFile: abs(settings.keyFile)! } : {}),
   };
   return serverAuth(await parseAuthConfig(access, base, path), mode, resolved);
+}
+
+const STRING_SETTINGS = ['service', 'issuer', 'keyDir', 'certFile', 'keyFile'] as const;
+
+/** The `token` object, checked field by field as the access file is: a typo is an error, not a default. */
+function tokenSettings(value: unknown, path: string): TokenSettings {
+  if (value === undefined || value === null) return {};
+  const fail = (message: string, at: string) => new BadDocumentError(`${message} in ${path}`, at);
+  if (typeof value !== 'object' || Array.isArray(value)) throw fail('must be an object', 'token');
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if ((STRING_SETTINGS as readonly string[]).includes(key)) {
+      if (typeof v !== 'string' || v === '') throw fail('must be a non-empty string', `token.${key}`);
+    } else if (key === 'keyType') {
+      if (v !== 'rsa' && v !== 'ec') throw fail('must be "rsa" or "ec"', 'token.keyType');
+    } else if (key === 'lifetimeSeconds') {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw fail('must be a positive whole number of seconds', 'token.lifetimeSeconds');
+    } else {
+      throw fail(`unknown setting (known: ${[...STRING_SETTINGS, 'keyType', 'lifetimeSeconds'].join(', ')})`, `token.${key}`);
+    }
+    out[key] = v;
+  }
+  return out as TokenSettings;
 }
