@@ -19,6 +19,7 @@ import type { ConfigFile } from '../src/v1/config.ts';
 import type { Layer } from '../src/v1/interfaces.ts';
 import type { Descriptor } from '../src/v1/descriptor.ts';
 import type { IndexManifest, Manifest } from '../src/v1/manifest.ts';
+import { writeFileAtomic } from '../src/internal/atomic-file/index.ts';
 
 const MIB = 1024 * 1024;
 
@@ -87,6 +88,7 @@ export async function benchImageLayout(dir: string, options: { layerMiB?: number
     manifests: [{ ...md, mediaType: types.OCIManifestSchema1, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }],
   } as unknown as IndexManifest);
   await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  await writeFile(join(dir, 'index.json'), index);
+  // index.json is what marks the fixture as made (see above): it appears whole, last.
+  await writeFileAtomic(join(dir, 'index.json'), Buffer.from(index));
   return dir;
 }

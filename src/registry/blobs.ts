@@ -5,7 +5,7 @@
  */
 import { pipeline } from 'node:stream/promises';
 import type { Ctx } from './context.ts';
-import { RegistryHttpError, blobUnknown } from './http-errors.ts';
+import { RegistryHttpError, blobUnknown, unsupported } from './http-errors.ts';
 import { parseDigest } from './names.ts';
 import { send } from './respond.ts';
 import type { ByteRange } from './storage/types.ts';
@@ -40,7 +40,7 @@ export async function blob(ctx: Ctx, name: string, digestText: string): Promise<
     if (!(await storage.unlinkBlob(name, digest))) throw blobUnknown(digestText);
     return send(req, res, 202, { 'Docker-Content-Digest': digest.toString() });
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new RegistryHttpError(405, 'UNSUPPORTED', `${req.method} is not allowed on a blob`);
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw unsupported(`${req.method} is not allowed on a blob`);
   await ctx.authorize({ repository: name, actions: ['pull'] });
   const info = await storage.statBlob(name, digest);
   if (!info) throw blobUnknown(digestText);

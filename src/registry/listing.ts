@@ -5,7 +5,7 @@
  */
 import * as types from '../types/index.ts';
 import type { Ctx } from './context.ts';
-import { RegistryHttpError, nameUnknown } from './http-errors.ts';
+import { RegistryHttpError, nameUnknown, unsupported } from './http-errors.ts';
 import { parseDigest } from './names.ts';
 import { send, sendJSON } from './respond.ts';
 
@@ -32,7 +32,7 @@ function link(path: string, n: number, last: string): string {
 }
 
 export async function tags(ctx: Ctx, name: string): Promise<void> {
-  if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') throw new RegistryHttpError(405, 'UNSUPPORTED', `${ctx.req.method} is not allowed on tags/list`);
+  if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') throw unsupported(`${ctx.req.method} is not allowed on tags/list`);
   await ctx.authorize({ repository: name, actions: ['pull'] });
   const all = await ctx.storage.listTags(name);
   if (!all) throw nameUnknown(name);
@@ -43,7 +43,7 @@ export async function tags(ctx: Ctx, name: string): Promise<void> {
 }
 
 export async function catalog(ctx: Ctx): Promise<void> {
-  if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') throw new RegistryHttpError(405, 'UNSUPPORTED', `${ctx.req.method} is not allowed on _catalog`);
+  if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') throw unsupported(`${ctx.req.method} is not allowed on _catalog`);
   await ctx.authorize({ actions: [], catalog: true });
   const { items, next } = page(ctx, await ctx.storage.listRepositories());
   const headers: Record<string, string> = {};
@@ -52,7 +52,7 @@ export async function catalog(ctx: Ctx): Promise<void> {
 }
 
 export async function referrers(ctx: Ctx, name: string, digestText: string): Promise<void> {
-  if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') throw new RegistryHttpError(405, 'UNSUPPORTED', `${ctx.req.method} is not allowed on referrers`);
+  if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') throw unsupported(`${ctx.req.method} is not allowed on referrers`);
   const subject = parseDigest(digestText);
   await ctx.authorize({ repository: name, actions: ['pull'] });
   let manifests = await ctx.storage.listReferrers(name, subject);

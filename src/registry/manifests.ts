@@ -10,7 +10,7 @@ import { parseIndexManifest, parseManifest } from '../v1/manifest.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import { OciError } from '../errors/index.ts';
 import { type Ctx, manifestPath } from './context.ts';
-import { RegistryHttpError, digestInvalid, manifestInvalid, manifestUnknown } from './http-errors.ts';
+import { RegistryHttpError, digestInvalid, manifestInvalid, manifestUnknown, unsupported } from './http-errors.ts';
 import { parseReference } from './names.ts';
 import { readBody, send } from './respond.ts';
 
@@ -37,7 +37,7 @@ export async function manifest(ctx: Ctx, name: string, reference: string): Promi
       return send(req, ctx.res, 202, {});
     }
     default:
-      throw new RegistryHttpError(405, 'UNSUPPORTED', `${req.method} is not allowed on a manifest`);
+      throw unsupported(`${req.method} is not allowed on a manifest`);
   }
 }
 

@@ -7,9 +7,7 @@ import { RegistryHttpError, digestInvalid } from './http-errors.ts';
 
 // distribution-spec v1.1 "Pulling manifests": <name> and <reference> grammars, kept in one
 // place with the storage's own checks.
-import { repositoryPattern as NAME, tagPattern as TAG } from './storage/names.ts';
-/** Long names make long paths; distribution caps the name at 255 characters as well. */
-const MAX_NAME = 255;
+import { MAX_REPOSITORY_LENGTH as MAX_NAME, repositoryPattern as NAME, tagPattern as TAG } from './storage/names.ts';
 
 /** Throws `NAME_INVALID` unless `name` is a valid repository name. */
 export function checkName(name: string): string {

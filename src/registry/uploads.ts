@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { DigestMismatchError, SizeMismatchError, UploadNotFoundError, UploadOffsetError } from '../errors/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import { blobPath, type Ctx, uploadPath, uploadRange } from './context.ts';
-import { RegistryHttpError, digestInvalid, uploadUnknown } from './http-errors.ts';
+import { RegistryHttpError, digestInvalid, uploadUnknown, unsupported } from './http-errors.ts';
 import { checkName, parseDigest } from './names.ts';
 import { discard, send } from './respond.ts';
 import type { AppendOptions, UploadInfo } from './storage/types.ts';
@@ -94,7 +94,7 @@ async function complete(ctx: Ctx, name: string, id: string, digest: Hash): Promi
 /** POST /v2/<name>/blobs/uploads/ */
 export async function startUpload(ctx: Ctx, name: string): Promise<void> {
   const { req, res, url, storage } = ctx;
-  if (req.method !== 'POST') throw new RegistryHttpError(405, 'UNSUPPORTED', `${req.method} is not allowed on the uploads endpoint`);
+  if (req.method !== 'POST') throw unsupported(`${req.method} is not allowed on the uploads endpoint`);
   await ctx.authorize({ repository: name, actions: ['pull', 'push'] });
 
   const mount = url.searchParams.get('mount');
@@ -172,6 +172,6 @@ export async function upload(ctx: Ctx, name: string, id: string): Promise<void> 
       return send(req, res, 204, {});
     }
     default:
-      throw new RegistryHttpError(405, 'UNSUPPORTED', `${req.method} is not allowed on an upload`);
+      throw unsupported(`${req.method} is not allowed on an upload`);
   }
 }

@@ -20,7 +20,7 @@ const hexPatterns: Record<string, RegExp> = { sha256: /^[0-9a-f]{64}$/, sha512: 
  * Longest repository name accepted: 255, distribution's limit for the whole name (it counts the
  * registry host too; ours is stricter than needed, never looser).
  */
-const MAX_REPOSITORY_LENGTH = 255;
+export const MAX_REPOSITORY_LENGTH = 255;
 
 /** Throws `InvalidArgumentError` unless `name` is a distribution-spec repository name. */
 export function checkRepository(name: string): string {
