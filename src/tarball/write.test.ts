@@ -172,8 +172,9 @@ test('no images: computeManifest rejects and the stream fails, with InvalidArgum
   assert.equal((updates[0]!.error as { code?: string }).code, 'ERR_INVALID_ARGUMENT');
 });
 
-test('abort: the stream fails with the abort and the layer being copied is closed', async () => {
-  const real = random.layer(1000, types.DockerLayer, { seed: 'stall' });
+/** A layer whose compressed stream gives 10 bytes and then nothing, ever. */
+function stallingLayer(seed: string): { stalling: Layer; stalled: PassThrough } {
+  const real = random.layer(1000, types.DockerLayer, { seed });
   const stalled = new PassThrough();
   const stalling: Layer = {
     digest: () => real.digest(),
@@ -183,9 +184,14 @@ test('abort: the stream fails with the abort and the layer being copied is close
     uncompressed: (o) => real.uncompressed(o),
     async compressed() {
       stalled.write(Buffer.alloc(10));
-      return stalled; // never ends
+      return stalled;
     },
   };
+  return { stalling, stalled };
+}
+
+test('abort: the stream fails with the abort and the layer being copied is closed', async () => {
+  const { stalling, stalled } = stallingLayer('stall');
   const img = await imageOf([stalling]);
   const controller = new AbortController();
   const out = write(Tag.parse('stall:1'), img, {
@@ -200,19 +206,7 @@ test('abort: the stream fails with the abort and the layer being copied is close
 });
 
 test('destroying the output (no signal) closes it, closes the stalled layer being copied, and progress reports the failure', async () => {
-  const real = random.layer(1000, types.DockerLayer, { seed: 'stall-destroy' });
-  const stalled = new PassThrough();
-  const stalling: Layer = {
-    digest: () => real.digest(),
-    diffID: () => real.diffID(),
-    size: () => real.size(),
-    mediaType: () => real.mediaType(),
-    uncompressed: (o) => real.uncompressed(o),
-    async compressed() {
-      stalled.write(Buffer.alloc(10));
-      return stalled; // never ends
-    },
-  };
+  const { stalling, stalled } = stallingLayer('stall-destroy');
   const img = await imageOf([stalling]);
   const updates: Update[] = [];
   const out = write(Tag.parse('stall:2'), img, { onProgress: (u) => updates.push(u) });
