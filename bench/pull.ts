@@ -2,6 +2,8 @@
  * crane pull --format oci against skopeo copy … oci:, in one run: the 600 MiB, 9-layer image from
  * a distribution registry into a fresh OCI layout each round, wall time and peak resident memory
  * of each client (GNU time's %M). Target (issue 5): ours ≤ 0.8 of skopeo's time, < 100 MiB.
+ * A third client, `floor-pull.ts`, does the same pull with no HTTP library and no streams: the
+ * least a Node.js process can spend on it, measured in the same rounds.
  * `node dist/bench/pull.js`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +12,8 @@ import { join } from 'node:path';
 import { benchImageLayout } from './fixtures.ts';
 import { distributionRegistry, measured, timed } from './processes.ts';
 import { craneEntry } from '../test/harness/crane-cli.ts';
+
+const floorPull = join(import.meta.dirname, 'floor-pull.js');
 
 const work = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'bench-pull-'));
 const crane = craneEntry();
@@ -24,21 +28,25 @@ try {
     await timed('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${layout}:bench`, `docker://${host}/bench/image:v1`]);
     const ours: { seconds: number; rssMiB: number }[] = [];
     const theirs: { seconds: number; rssMiB: number }[] = [];
+    const floor: { seconds: number; rssMiB: number }[] = [];
     for (let r = 0; r < rounds; r++) {
       const mine = join(work, `ours-${r}`);
       const skopeo = join(work, `skopeo-${r}`);
+      const least = join(work, `floor-${r}`);
       ours.push(await measured(process.execPath, [crane, 'pull', '--format', 'oci', `${host}/bench/image:v1`, mine]));
       theirs.push(await measured('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${host}/bench/image:v1`, `oci:${skopeo}:v1`]));
-      rmSync(mine, { recursive: true, force: true });
-      rmSync(skopeo, { recursive: true, force: true });
+      floor.push(await measured(process.execPath, [floorPull, host, 'bench/image:v1', least]));
+      for (const dir of [mine, skopeo, least]) rmSync(dir, { recursive: true, force: true });
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const o = { seconds: med(ours.map((x) => x.seconds)), rss: Math.max(...ours.map((x) => x.rssMiB)) };
     const t = { seconds: med(theirs.map((x) => x.seconds)), rss: Math.max(...theirs.map((x) => x.rssMiB)) };
-    console.error(`pull: crane ${ours.map((x) => x.seconds).join(' ')}; skopeo ${theirs.map((x) => x.seconds).join(' ')}`);
-    console.log(['| measure | crane pull --format oci | skopeo copy oci: | ratio ours/skopeo |', '|---|---|---|---|',
-      `| 600 MiB, 9 layers: wall time, median of ${rounds} (s) | ${o.seconds.toFixed(2)} | ${t.seconds.toFixed(2)} | ${(o.seconds / t.seconds).toFixed(2)} |`,
-      `| client peak RSS (MiB) | ${o.rss} | ${t.rss} | ${(o.rss / t.rss).toFixed(2)} |`].join('\n'));
+    const f = { seconds: med(floor.map((x) => x.seconds)), rss: Math.max(...floor.map((x) => x.rssMiB)) };
+    const times = (xs: { seconds: number }[]) => xs.map((x) => x.seconds).join(' ');
+    console.error(`pull: crane ${times(ours)}; skopeo ${times(theirs)}; floor ${times(floor)}`);
+    console.log(['| measure | crane pull --format oci | skopeo copy oci: | ratio ours/skopeo | floor client | floor/skopeo |', '|---|---|---|---|---|---|',
+      `| 600 MiB, 9 layers: wall time, median of ${rounds} (s) | ${o.seconds.toFixed(2)} | ${t.seconds.toFixed(2)} | ${(o.seconds / t.seconds).toFixed(2)} | ${f.seconds.toFixed(2)} | ${(f.seconds / t.seconds).toFixed(2)} |`,
+      `| client peak RSS (MiB) | ${o.rss} | ${t.rss} | ${(o.rss / t.rss).toFixed(2)} | ${f.rss} | ${(f.rss / t.rss).toFixed(2)} |`].join('\n'));
   } finally {
     await src.stop();
   }
