@@ -8,6 +8,10 @@
  * them at once: measured 107 → 87 MiB peak RSS on `crane pull` of 600 MiB, with no measurable
  * change in time (a scavenge of a 2 MiB semi-space takes well under a millisecond).
  *
+ * The check backs off while nothing moves, so an idle `crane registry serve` wakes a few times a
+ * second rather than a hundred; the first check that sees Buffer memory move returns to full
+ * speed. Between checks V8's own external-memory trigger still bounds what can pile up.
+ *
  * The library never does this: how a process manages its heap is its owner's decision.
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
@@ -19,23 +23,44 @@ import { runInNewContext } from 'node:vm';
  * `process.memoryUsage()` (8 µs: it reads /proc for the RSS), measured at 100 checks a second.
  */
 const LIMIT = 10 * 1024 * 1024;
-/** How often it is checked: at ~500 MB/s, 10 ms is ~5 MiB of chunks. */
-const INTERVAL_MS = 10;
+/** How often it is checked while Buffer memory moves: at ~500 MB/s, 10 ms is ~5 MiB of chunks. */
+export const BUSY_INTERVAL_MS = 10;
+/** The longest wait between checks when nothing moves. */
+export const IDLE_INTERVAL_MS = 320;
+/** Less change than this between two checks counts as idle: a few small requests, not a transfer. */
+const STILL_BYTES = 256 * 1024;
+
+/**
+ * The wait before the next check: full speed when Buffer memory moved since the last check (or
+ * a collection was just asked for), otherwise twice the last wait, up to {@link IDLE_INTERVAL_MS}.
+ */
+export function nextInterval(lastInterval: number, previousExternal: number, external: number, collected: boolean): number {
+  if (collected || Math.abs(external - previousExternal) >= STILL_BYTES) return BUSY_INTERVAL_MS;
+  return Math.min(lastInterval * 2, IDLE_INTERVAL_MS);
+}
 
 type GC = (options: { type: 'minor' | 'major'; execution: 'sync' | 'async' }) => void;
 
-/** Starts the check; the timer never keeps the process alive. */
+/** Starts the check; its timer never keeps the process alive. */
 export function startBufferReclaimer(): void {
   let gc: GC | undefined;
-  const timer = setInterval(() => {
-    if (getHeapStatistics().external_memory < LIMIT) return;
-    if (!gc) {
-      // `gc` exists only in contexts created after the flag is set; made on first need, so short
-      // commands never pay for the new context.
-      setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as GC;
+  let interval = BUSY_INTERVAL_MS;
+  let previous = getHeapStatistics().external_memory;
+  const check = (): void => {
+    const external = getHeapStatistics().external_memory;
+    const collect = external >= LIMIT;
+    if (collect) {
+      if (!gc) {
+        // `gc` exists only in contexts created after the flag is set; made on first need, so
+        // short commands never pay for the new context.
+        setFlagsFromString('--expose-gc');
+        gc = runInNewContext('gc') as GC;
+      }
+      gc({ type: 'minor', execution: 'sync' });
     }
-    gc({ type: 'minor', execution: 'sync' });
-  }, INTERVAL_MS);
-  timer.unref();
+    interval = nextInterval(interval, previous, external, collect);
+    previous = collect ? getHeapStatistics().external_memory : external;
+    setTimeout(check, interval).unref();
+  };
+  setTimeout(check, interval).unref();
 }
