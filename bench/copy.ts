@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchImageLayout } from './fixtures.ts';
-import { distributionRegistry, measured, timed, type Started } from './processes.ts';
+import { distributionRegistry, measured, summarise, timed, type Started } from './processes.ts';
 import { craneEntry } from '../test/harness/crane-cli.ts';
 
 const work = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'bench-copy-'));
@@ -35,9 +35,7 @@ async function compare(label: string, layout: string, rounds: number): Promise<s
         }
       }
     }
-    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const o = { seconds: med(ours.map((x) => x.seconds)), rss: Math.max(...ours.map((x) => x.rssMiB)) };
-    const t = { seconds: med(theirs.map((x) => x.seconds)), rss: Math.max(...theirs.map((x) => x.rssMiB)) };
+    const [o, t] = [summarise(ours), summarise(theirs)];
     rows.push(`| ${label}: copy wall time, median of ${rounds} (s) | ${o.seconds.toFixed(2)} | ${t.seconds.toFixed(2)} | ${(o.seconds / t.seconds).toFixed(2)} |`);
     rows.push(`| ${label}: client peak RSS (MiB) | ${o.rss} | ${t.rss} | ${(o.rss / t.rss).toFixed(2)} |`);
     console.error(`${label}: crane ${ours.map((x) => x.seconds).join(' ')}; skopeo ${theirs.map((x) => x.seconds).join(' ')}`);

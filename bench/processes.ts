@@ -91,6 +91,16 @@ export async function distributionRegistry(work: string): Promise<Started> {
   return startServer('docker-registry', ['serve', config], `http://127.0.0.1:${port}`);
 }
 
+/** The middle value (the upper one of an even count): this machine's timings swing too much for means. */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
+/** Median wall time and largest peak RSS over a client's rounds. */
+export function summarise(runs: readonly { seconds: number; rssMiB: number }[]): { seconds: number; rss: number } {
+  return { seconds: median(runs.map((r) => r.seconds)), rss: Math.max(...runs.map((r) => r.rssMiB)) };
+}
+
 /** Wall seconds and peak RSS (MiB) of a command, from GNU time. */
 export async function measured(cmd: string, args: string[]): Promise<{ seconds: number; rssMiB: number }> {
   const { stderr } = await promisify(execFile)('/usr/bin/time', ['-f', 'TIME %e %M', cmd, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchImageLayout } from './fixtures.ts';
-import { distributionRegistry, measured, timed } from './processes.ts';
+import { distributionRegistry, measured, summarise, timed } from './processes.ts';
 import { craneEntry } from '../test/harness/crane-cli.ts';
 
 const floorPull = join(import.meta.dirname, 'floor-pull.js');
@@ -38,10 +38,7 @@ try {
       floor.push(await measured(process.execPath, [floorPull, host, 'bench/image:v1', least]));
       for (const dir of [mine, skopeo, least]) rmSync(dir, { recursive: true, force: true });
     }
-    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const o = { seconds: med(ours.map((x) => x.seconds)), rss: Math.max(...ours.map((x) => x.rssMiB)) };
-    const t = { seconds: med(theirs.map((x) => x.seconds)), rss: Math.max(...theirs.map((x) => x.rssMiB)) };
-    const f = { seconds: med(floor.map((x) => x.seconds)), rss: Math.max(...floor.map((x) => x.rssMiB)) };
+    const [o, t, f] = [summarise(ours), summarise(theirs), summarise(floor)];
     const times = (xs: { seconds: number }[]) => xs.map((x) => x.seconds).join(' ');
     console.error(`pull: crane ${times(ours)}; skopeo ${times(theirs)}; floor ${times(floor)}`);
     console.log(['| measure | crane pull --format oci | skopeo copy oci: | ratio ours/skopeo | floor client | floor/skopeo |', '|---|---|---|---|---|---|',

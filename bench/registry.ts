@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchImageLayout } from './fixtures.ts';
-import { cpuSeconds, freePort, peakRssMiB, startServer, timed, type Started } from './processes.ts';
+import { cpuSeconds, distributionRegistry, freePort, median, peakRssMiB, startServer, timed, type Started } from './processes.ts';
 import { craneEntry } from '../test/harness/crane-cli.ts';
 
 const work = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'bench-registry-'));
@@ -42,21 +42,6 @@ async function startFloor(): Promise<Started> {
   return startServer(process.execPath, [script, String(port), layoutDir], `http://127.0.0.1:${port}`);
 }
 
-async function startDistribution(): Promise<Started> {
-  const port = await freePort();
-  const config = join(work, 'distribution.yml');
-  writeFileSync(
-    config,
-    [
-      'version: 0.1',
-      'log: { level: error, accesslog: { disabled: true } }',
-      `storage: { filesystem: { rootdirectory: ${join(work, 'distribution')} }, delete: { enabled: true } }`,
-      `http: { addr: 127.0.0.1:${port} }`,
-    ].join('\n'),
-  );
-  return startServer('docker-registry', ['serve', config], `http://127.0.0.1:${port}`);
-}
-
 try {
   console.error(`fixture: ${await benchImageLayout(layoutDir)}`);
   const rows: string[] = [];
@@ -68,7 +53,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const [name, start] of [
       ['ours', startOurs],
-      ['distribution', startDistribution],
+      ['distribution', () => distributionRegistry(work)],
       ['floor', startFloor],
     ] as const) {
       const s = await start();
@@ -103,7 +88,6 @@ try {
       }
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const summary = (rs: Result[]): Result => ({
     push: median(rs.map((r) => r.push)),
     pull: median(rs.map((r) => r.pull)),

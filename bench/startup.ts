@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import * as random from '../src/random/index.ts';
 import * as remote from '../src/remote/index.ts';
 import { listen } from '../src/registry/server.ts';
+import { median } from './processes.ts';
 import { craneEntry } from '../test/harness/crane-cli.ts';
 
 const run = promisify(execFile);
@@ -55,7 +56,6 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const [name, cmd, args] of cases) times.get(name)!.push(await wall(cmd, args));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const floor = median(times.get('node, empty script')!);
   const skopeo = times.has('skopeo inspect --raw') ? median(times.get('skopeo inspect --raw')!) : Number.NaN;
   const rows = ['| command | median (ms) | over bare node (ms) | ratio to skopeo |', '|---|---|---|---|'];
