@@ -18,9 +18,9 @@ test('nextInterval: doubles while nothing moves, up to the idle interval', () =>
   assert.ok(waits.every((w) => w <= IDLE_INTERVAL_MS));
 });
 
-test('an idle process checks a few times a second, not a hundred', async () => {
+test('an idle process checks about ten times a second, not a hundred', async () => {
   // Counts the reclaimer's checks (each reads V8's heap statistics) in a child that does nothing
-  // for 1.2 s. A fixed 10 ms timer makes ~120; backing off makes under ten.
+  // for 1.2 s. A fixed 10 ms timer makes ~120; backing off makes ~15.
   const script = `
     import v8 from 'node:v8';
     import { syncBuiltinESMExports } from 'node:module';
@@ -35,5 +35,5 @@ test('an idle process checks a few times a second, not a hundred', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
   const checks = Number(stdout.trim());
   assert.ok(checks >= 3, `the reclaimer ran (${checks} checks)`);
-  assert.ok(checks <= 20, `idle checks in 1.2 s: ${checks}`);
+  assert.ok(checks <= 30, `idle checks in 1.2 s: ${checks}`);
 });
