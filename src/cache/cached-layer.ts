@@ -33,9 +33,23 @@ export class CacheBackedLayer extends WrappedLayer {
     return (await this.#cache.put(this.inner)).uncompressed(options);
   }
 
-  /** The tar's size: the layer's own answer when it has one, else one pass through the cache. */
+  /**
+   * The tar's size: the layer's own answer when it has one, else the size of the tar cached by
+   * diffID (a stat: reading and hashing it only to count it would read it twice, as a legacy
+   * writer asks for the size and then the bytes), else one pass through the cache.
+   */
   uncompressedSize(options: StreamOptions = {}): Promise<number> {
-    return countUncompressed(this.inner, () => this.uncompressed(options));
+    return countUncompressed(this.inner, () => this.uncompressed(options), () => this.#storedSize(options));
+  }
+
+  async #storedSize(options: StreamOptions): Promise<number | undefined> {
+    try {
+      const cached = await this.#cache.get(await this.inner.diffID());
+      return isStoredLayer(cached) ? await cached.storedSize(options) : undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   }
 
   /** The cached stream for `h`, or undefined on a miss (a truncated entry counts as one). */

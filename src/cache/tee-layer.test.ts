@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Hash as NodeCryptoHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { buffer as drain } from 'node:stream/consumers';
@@ -15,30 +14,9 @@ import { verifyOnce, verifyStream } from '../internal/verify/index.ts';
 import { CacheBackedLayer } from './cached-layer.ts';
 import { filesystemCache } from './filesystem.ts';
 import { tempDirFor } from '../../test/harness/temp-dir.ts';
+import { bytesHashed } from '../../test/harness/bytes-hashed.ts';
 
 const tempDir = (t: { after(fn: () => unknown): void }) => tempDirFor(t, 'cache-tee-test');
-
-/**
- * Bytes fed to any node:crypto hash while `fn` runs. Every hasher in the project is a
- * `createHash` object, so this counts all hash work, whichever module does it.
- */
-async function bytesHashed(fn: () => Promise<unknown>): Promise<number> {
-  const proto = NodeCryptoHash.prototype;
-  const update = proto.update;
-  let n = 0;
-  const original = update as (this: NodeCryptoHash, ...args: unknown[]) => NodeCryptoHash;
-  proto.update = function (this: NodeCryptoHash, ...args: unknown[]) {
-    const [data, encoding] = args as [string | NodeJS.ArrayBufferView, BufferEncoding | undefined];
-    n += typeof data === 'string' ? Buffer.byteLength(data, encoding) : data.byteLength;
-    return original.apply(this, args);
-  } as typeof update;
-  try {
-    await fn();
-  } finally {
-    proto.update = update;
-  }
-  return n;
-}
 
 /**
  * A layer whose compressed stream verifies itself as a registry layer's does (remote/fetcher:
