@@ -41,11 +41,18 @@ export interface StoredOptions extends StreamOptions {
 export interface StoredLayer extends Layer {
   /** The stored bytes, verified against their hash while they stream. */
   stored(options?: StoredOptions): Promise<Readable>;
+  /**
+   * How many bytes are stored, without reading them (a tar's size for `uncompressedSize`, which
+   * would otherwise read and hash the whole tar only to count it). Rejects with `NotFoundError`
+   * when the entry is gone. A wrong size still fails the later `stored()` read.
+   */
+  storedSize(options?: StreamOptions): Promise<number>;
 }
 
 /** True when `l` is a {@link StoredLayer}. */
 export function isStoredLayer(l: Layer): l is StoredLayer {
-  return typeof (l as Partial<StoredLayer>).stored === 'function';
+  const s = l as Partial<StoredLayer>;
+  return typeof s.stored === 'function' && typeof s.storedSize === 'function';
 }
 
 /** True when `err` is the "not in the cache" answer of `get`/`delete` (ggcr's `ErrNotFound`). */

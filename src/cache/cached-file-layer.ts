@@ -14,7 +14,7 @@ import { lazy } from '../internal/lazy/index.ts';
 import { detectCompression, MAGIC_LENGTH, type Compression } from '../internal/compression/index.ts';
 import { compressedToLayer, uncompressedToLayer } from '../partial/layer.ts';
 import type { StoredLayer, StoredOptions } from './cache.ts';
-import { openStored } from './stored-file.ts';
+import { openStored, storedSize } from './stored-file.ts';
 
 async function sniff(path: string, h: Hash): Promise<{ compression: Compression; size: number }> {
   let fh;
@@ -69,6 +69,9 @@ export class CachedFileLayer implements StoredLayer {
 
   stored(options?: StoredOptions): Promise<Readable> {
     return openStored(this.#path, this.#hash, options);
+  }
+  storedSize(options?: StreamOptions): Promise<number> {
+    return storedSize(this.#path, this.#hash, options);
   }
   async digest(): Promise<Hash> {
     return (await this.#view()).digest();

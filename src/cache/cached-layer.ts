@@ -9,6 +9,7 @@ import type { Layer, StreamOptions } from '../v1/interfaces.ts';
 import { WrappedLayer } from './wrapped-layer.ts';
 import { isNotFound, isStoredLayer, type Cache } from './cache.ts';
 import { countUncompressed } from './uncompressed-size.ts';
+import { layerFromCachedBlob } from './cached-blob-layer.ts';
 
 /** A layer whose streams go through `cache`. Construction does no I/O. */
 export class CacheBackedLayer extends WrappedLayer {
@@ -30,12 +31,38 @@ export class CacheBackedLayer extends WrappedLayer {
     const diffID = await this.inner.diffID();
     const hit = await this.#fromCache(diffID, 'uncompressed', options);
     if (hit) return hit;
-    return (await this.#cache.put(this.inner)).uncompressed(options);
+    return (await this.#cache.put(await this.#tarSource(options))).uncompressed(options);
   }
 
-  /** The tar's size: the layer's own answer when it has one, else one pass through the cache. */
+  /**
+   * Where a diffID miss reads the tar from: the compressed blob when the cache holds it, so a
+   * layer already pulled is decompressed locally rather than downloaded a second time (ggcr goes
+   * back to the source); else the original layer.
+   */
+  async #tarSource(options: StreamOptions | undefined): Promise<Layer> {
+    const digest = await this.inner.digest();
+    const blob = await this.#fromCache(digest, 'compressed', options);
+    if (!blob) return this.inner;
+    return layerFromCachedBlob(this.inner, digest, blob, () => this.#cache.delete(digest).catch(() => {}));
+  }
+
+  /**
+   * The tar's size: the layer's own answer when it has one, else the size of the tar cached by
+   * diffID (a stat: reading and hashing it only to count it would read it twice, as a legacy
+   * writer asks for the size and then the bytes), else one pass through the cache.
+   */
   uncompressedSize(options: StreamOptions = {}): Promise<number> {
-    return countUncompressed(this.inner, () => this.uncompressed(options));
+    return countUncompressed(this.inner, () => this.uncompressed(options), () => this.#storedSize(options));
+  }
+
+  async #storedSize(options: StreamOptions): Promise<number | undefined> {
+    try {
+      const cached = await this.#cache.get(await this.inner.diffID());
+      return isStoredLayer(cached) ? await cached.storedSize(options) : undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   }
 
   /** The cached stream for `h`, or undefined on a miss (a truncated entry counts as one). */

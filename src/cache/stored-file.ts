@@ -4,12 +4,13 @@
  * truncated or corrupt, so a bad entry is served at most once and then fetched afresh.
  */
 import type { Stats } from 'node:fs';
-import { lstat, open, unlink } from 'node:fs/promises';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import type { Hash as NodeHash } from 'node:crypto';
-import { DigestMismatchError, NotFoundError, SizeMismatchError } from '../errors/index.ts';
-import { Hash, hasher } from '../v1/hash.ts';
+import { lstat, open, stat, unlink } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { NotFoundError } from '../errors/index.ts';
+import type { Hash } from '../v1/hash.ts';
 import { pipe, withSignal } from '../internal/pipe/index.ts';
+import { verifyStream } from '../internal/verify/index.ts';
+import type { StreamOptions } from '../v1/interfaces.ts';
 import type { StoredOptions } from './cache.ts';
 
 /** Read chunk size: large reads of a local file are cheaper per byte (DESIGN: 1 MiB chunks). */
@@ -30,60 +31,13 @@ export async function discardIfSame(path: string, seen: Stats): Promise<void> {
   }
 }
 
-class StoredVerifier extends Transform {
-  readonly #expected: Hash;
-  readonly #size: number;
-  readonly #what: string;
-  readonly #onCorrupt: () => Promise<void>;
-  readonly #hasher: NodeHash;
-  #seen = 0;
-
-  constructor(expected: Hash, size: number, what: string, onCorrupt: () => Promise<void>) {
-    super();
-    this.#expected = expected;
-    this.#size = size;
-    this.#what = what;
-    this.#onCorrupt = onCorrupt;
-    this.#hasher = hasher(expected.algorithm);
-  }
-
-  #fail(err: Error, done: TransformCallback): void {
-    // Deleted before the reader hears of it, so a retry after the error fetches afresh.
-    this.#onCorrupt().then(
-      () => done(err),
-      () => done(err),
-    );
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.#seen += chunk.length;
-    if (this.#seen > this.#size) {
-      const msg = `size mismatch for ${this.#what}: the file grew past ${this.#size} bytes while being read`;
-      return this.#fail(new SizeMismatchError(msg, this.#size, this.#seen), done);
-    }
-    this.#hasher.update(chunk);
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.#seen !== this.#size) {
-      const msg = `size mismatch for ${this.#what}: expected ${this.#size} bytes, read ${this.#seen}`;
-      return this.#fail(new SizeMismatchError(msg, this.#size, this.#seen), done);
-    }
-    const actual = new Hash(this.#expected.algorithm, this.#hasher.digest('hex'));
-    if (!actual.equals(this.#expected)) {
-      const msg = `digest mismatch for ${this.#what}: the file holds ${actual}; it was deleted from the cache`;
-      return this.#fail(new DigestMismatchError(msg, this.#expected.toString(), actual.toString()), done);
-    }
-    done();
-  }
-}
-
 /**
  * Opens the cached file `path`, which must hold the bytes whose digest is `h`. Rejects with
  * `NotFoundError` when it is missing, not a regular file, or (the file is then deleted) not of
  * `options.size` bytes. The stream fails with `DigestMismatchError` at its end when the bytes do
- * not match `h`; the file has been deleted by then.
+ * not match `h` (`SizeMismatchError` if the file changed size while read); the file has been
+ * deleted by then. The stream is marked verified (`verifiedAs`), so a verifying sink further
+ * down (a layout, a tarball) does not hash the bytes again.
  */
 export async function openStored(path: string, h: Hash, options: StoredOptions = {}): Promise<Readable> {
   options.signal?.throwIfAborted();
@@ -109,5 +63,24 @@ export async function openStored(path: string, h: Hash, options: StoredOptions =
   }
   const file = fh.createReadStream({ highWaterMark: READ_CHUNK });
   const seen = st;
-  return withSignal(pipe(file, new StoredVerifier(h, st.size, what, () => discardIfSame(path, seen))), options.signal);
+  // Deleted before the reader hears of the mismatch, so a retry after the error fetches afresh.
+  const verify = verifyStream({ digest: h, size: st.size, what, beforeFail: () => discardIfSame(path, seen) });
+  return withSignal(pipe(file, verify), options.signal);
+}
+
+/**
+ * The size of the cached file `path` (named by `h`) from a `stat`, without reading it. Rejects
+ * with `NotFoundError` when it is missing or not a regular file.
+ */
+export async function storedSize(path: string, h: Hash, options: StreamOptions = {}): Promise<number> {
+  options.signal?.throwIfAborted();
+  let st: Stats;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`layer ${h} is not in the cache (${path})`, { cause: err });
+    throw err;
+  }
+  if (!st.isFile()) throw new NotFoundError(`cached ${h} (${path}) is not a regular file`);
+  return st.size;
 }

@@ -8,7 +8,7 @@ import type { Hash } from '../v1/hash.ts';
 import type { Layer, StreamOptions } from '../v1/interfaces.ts';
 import { WrappedLayer } from './wrapped-layer.ts';
 import { SIZE_UNKNOWN } from '../internal/verify/index.ts';
-import { pipe, withSignal } from '../internal/pipe/index.ts';
+import { withSignal } from '../internal/pipe/index.ts';
 import { tempFileSink } from './temp-file-sink.ts';
 import { countUncompressed } from './uncompressed-size.ts';
 import { verifiedTee } from './verified-tee.ts';
@@ -43,7 +43,6 @@ export class TeeLayer extends WrappedLayer {
   }
 
   #tee(source: Readable, h: Hash, size: number, what: string, options: StreamOptions | undefined): Readable {
-    const tee = verifiedTee(() => tempFileSink(this.#dir, this.#name(h)), { digest: h, size, what });
-    return withSignal(pipe(source, tee), options?.signal);
+    return withSignal(verifiedTee(source, () => tempFileSink(this.#dir, this.#name(h)), { digest: h, size, what }), options?.signal);
   }
 }

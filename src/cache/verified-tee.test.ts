@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hasCode } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
-import { SIZE_UNKNOWN } from '../internal/verify/index.ts';
+import { SIZE_UNKNOWN, verifiedAs, verifyStream } from '../internal/verify/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
 import { verifiedTee, type TeeSink } from './verified-tee.ts';
 import { buffer as drain } from 'node:stream/consumers';
@@ -37,7 +37,7 @@ test('bytes pass through unchanged and the copy is committed once the digest and
   const parts = chunks(5, 1000);
   const all = Buffer.concat(parts);
   const sink = new MemorySink();
-  const out = pipe(Readable.from(parts), verifiedTee(async () => sink, { digest: Hash.of(all), size: all.length, what: 'blob' }));
+  const out = verifiedTee(Readable.from(parts), async () => sink, { digest: Hash.of(all), size: all.length, what: 'blob' });
   assert.deepEqual(await drain(out), all);
   assert.equal(sink.committed, true);
   assert.equal(sink.aborted, false);
@@ -46,7 +46,7 @@ test('bytes pass through unchanged and the copy is committed once the digest and
 
 test('a digest mismatch fails the stream and aborts the copy', async () => {
   const sink = new MemorySink();
-  const out = pipe(Readable.from([Buffer.from('hello')]), verifiedTee(async () => sink, { digest: Hash.of('other'), size: SIZE_UNKNOWN, what: 'blob x' }));
+  const out = verifiedTee(Readable.from([Buffer.from('hello')]), async () => sink, { digest: Hash.of('other'), size: SIZE_UNKNOWN, what: 'blob x' });
   await assert.rejects(drain(out), (err) => hasCode(err, 'ERR_DIGEST_MISMATCH') && /blob x/.test((err as Error).message));
   assert.equal(sink.committed, false);
   assert.equal(sink.aborted, true);
@@ -55,7 +55,7 @@ test('a digest mismatch fails the stream and aborts the copy', async () => {
 test('a stream longer than its size fails at the first byte too many', async () => {
   const sink = new MemorySink();
   const parts = chunks(4, 100);
-  const out = pipe(Readable.from(parts), verifiedTee(async () => sink, { digest: Hash.of(Buffer.concat(parts)), size: 150, what: 'blob' }));
+  const out = verifiedTee(Readable.from(parts), async () => sink, { digest: Hash.of(Buffer.concat(parts)), size: 150, what: 'blob' });
   await assert.rejects(drain(out), (err) => hasCode(err, 'ERR_SIZE_MISMATCH'));
   assert.equal(sink.committed, false);
   assert.equal(sink.aborted, true);
@@ -66,7 +66,7 @@ test('a stream longer than its size fails at the first byte too many', async () 
 test('destroying the stream part-way aborts the copy and never commits', async () => {
   const parts = chunks(50, 64 * 1024);
   const sink = new MemorySink();
-  const out = pipe(Readable.from(parts), verifiedTee(async () => sink, { digest: Hash.of(Buffer.concat(parts)), size: SIZE_UNKNOWN, what: 'blob' }));
+  const out = verifiedTee(Readable.from(parts), async () => sink, { digest: Hash.of(Buffer.concat(parts)), size: SIZE_UNKNOWN, what: 'blob' });
   for await (const _ of out) break; // the iterator's return destroys the stream
   await new Promise<void>((r) => (out.closed ? r() : out.once('close', () => r())));
   assert.equal(sink.committed, false);
@@ -99,7 +99,7 @@ test('a slow sink holds the source back: the tee does not read ahead without bou
   };
   const all: Buffer[] = [];
   for (let i = 0; i < total; i++) all.push(Buffer.alloc(size, i + 1));
-  const out = pipe(source, verifiedTee(async () => sink, { digest: Hash.of(Buffer.concat(all)), size: total * size, what: 'blob' }));
+  const out = verifiedTee(source, async () => sink, { digest: Hash.of(Buffer.concat(all)), size: total * size, what: 'blob' });
   // The reader is fast: it takes each chunk at once, so only the sink can slow things down.
   const got = await drain(out);
   assert.equal(got.length, total * size);
@@ -110,11 +110,27 @@ test('a slow sink holds the source back: the tee does not read ahead without bou
 });
 
 test('a sink that cannot be opened fails the stream', async () => {
-  const out = pipe(
-    Readable.from([Buffer.from('x')]),
-    verifiedTee(async () => {
-      throw new Error('no room');
-    }, { digest: Hash.of('x'), size: 1, what: 'blob' }),
-  );
+  const out = verifiedTee(Readable.from([Buffer.from('x')]), async () => {
+    throw new Error('no room');
+  }, { digest: Hash.of('x'), size: 1, what: 'blob' });
   await assert.rejects(drain(out), /no room/);
+});
+
+test('a source that verifies itself is not checked again, and its failure still aborts the copy', async () => {
+  const parts = chunks(4, 1000);
+  const all = Buffer.concat(parts);
+  const digest = Hash.of(all);
+  const good = new MemorySink();
+  const out = verifiedTee(pipe(Readable.from(parts), verifyStream({ digest, size: all.length })), async () => good, { digest, size: all.length, what: 'blob' });
+  assert.deepEqual(verifiedAs(out), { digest, size: all.length }, 'the result carries the mark for sinks further down');
+  assert.deepEqual(await drain(out), all);
+  assert.equal(good.committed, true);
+
+  const bad = Buffer.from(all);
+  bad[10]! ^= 1;
+  const sink = new MemorySink();
+  const lying = pipe(Readable.from([bad]), verifyStream({ digest, size: all.length, what: 'blob y' }));
+  await assert.rejects(drain(verifiedTee(lying, async () => sink, { digest, size: all.length, what: 'blob' })), (err) => hasCode(err, 'ERR_DIGEST_MISMATCH') && /blob y/.test((err as Error).message));
+  assert.equal(sink.committed, false);
+  assert.equal(sink.aborted, true);
 });

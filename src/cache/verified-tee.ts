@@ -1,13 +1,15 @@
 /**
- * @module A pass-through that copies what flows through it into a sink and commits the copy only
- * when the stream ended with the expected digest and size: the heart of tee-on-read caching. A
- * stream abandoned, failed or wrong leaves nothing committed.
+ * @module Tee-on-read with a verified commit, the heart of the cache: bytes pass through to the
+ * reader unchanged and are copied into a sink, and the copy is committed only when the stream
+ * ended verified against the expected digest and size. The check is the shared verifying stream
+ * (internal/verify), added only when the source does not verify itself for that digest already,
+ * so a registry blob is hashed once per fill. A stream abandoned, failed or wrong leaves nothing
+ * committed.
  */
-import { Transform, type TransformCallback } from 'node:stream';
-import type { Hash as NodeHash } from 'node:crypto';
-import { DigestMismatchError, SizeMismatchError } from '../errors/index.ts';
-import { Hash, hasher } from '../v1/hash.ts';
-import { SIZE_UNKNOWN } from '../internal/verify/index.ts';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Hash } from '../v1/hash.ts';
+import { pipe } from '../internal/pipe/index.ts';
+import { sameBytesAs, verifyOnce } from '../internal/verify/index.ts';
 
 /** Where a tee copies to: a provisional place that becomes final only on `commit`. */
 export interface TeeSink {
@@ -28,19 +30,18 @@ export interface TeeExpectation {
   readonly what: string;
 }
 
-class VerifiedTee extends Transform {
+/**
+ * Copies into the sink and commits at the end of its input. It checks nothing itself: it must
+ * only ever sit behind a verifying stream, whose end is the proof (see {@link verifiedTee}).
+ */
+class CommitAtEnd extends Transform {
   readonly #open: () => Promise<TeeSink>;
-  readonly #expect: TeeExpectation;
-  readonly #hasher: NodeHash;
   #sink: TeeSink | undefined;
-  #size = 0;
   #committed = false;
 
-  constructor(open: () => Promise<TeeSink>, expect: TeeExpectation) {
+  constructor(open: () => Promise<TeeSink>) {
     super();
     this.#open = open;
-    this.#expect = expect;
-    this.#hasher = hasher(expect.digest.algorithm);
   }
 
   override _construct(done: (err?: Error | null) => void): void {
@@ -54,12 +55,6 @@ class VerifiedTee extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.#size += chunk.length;
-    const { size, what } = this.#expect;
-    if (size !== SIZE_UNKNOWN && this.#size > size) {
-      return done(new SizeMismatchError(`size mismatch for ${what}: expected ${size} bytes, got at least ${this.#size}`, size, this.#size));
-    }
-    this.#hasher.update(chunk);
     // The reader gets the chunk at once; the next one is not taken until the sink has stored this
     // one, so a slow disk slows the stream instead of filling memory.
     this.push(chunk);
@@ -67,14 +62,6 @@ class VerifiedTee extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    const { digest, size, what } = this.#expect;
-    if (size !== SIZE_UNKNOWN && this.#size !== size) {
-      return done(new SizeMismatchError(`size mismatch for ${what}: expected ${size} bytes, got ${this.#size}`, size, this.#size));
-    }
-    const actual = new Hash(digest.algorithm, this.#hasher.digest('hex'));
-    if (!actual.equals(digest)) {
-      return done(new DigestMismatchError(`digest mismatch for ${what}: expected ${digest}, got ${actual}`, digest.toString(), actual.toString()));
-    }
     // Committed before the reader sees the end, so whoever waited for it finds the entry there.
     this.#sink!.commit().then(
       () => {
@@ -89,6 +76,7 @@ class VerifiedTee extends Transform {
     const sink = this.#sink;
     this.#sink = undefined;
     if (!sink || this.#committed) return done(err);
+    // The reader hears of the failure only once the copy is gone.
     sink.abort().then(
       () => done(err),
       () => done(err),
@@ -97,15 +85,21 @@ class VerifiedTee extends Transform {
 }
 
 /**
- * Returns a Transform that passes bytes through unchanged and copies them into the sink that
- * `open` gives (opened before the first byte). At the end of the input the digest and size are
- * checked: a match commits the copy, then the stream ends; a mismatch fails the stream with
- * `DigestMismatchError` or `SizeMismatchError` and aborts the copy, as does any failure or an
- * early `destroy()`.
+ * Returns `source` passed through unchanged, with its bytes copied into the sink that `open`
+ * gives (opened before the first byte). The copy is committed, then the stream ends, only when
+ * the bytes had the expected digest and size; a mismatch fails the stream with
+ * `DigestMismatchError` or `SizeMismatchError` (a surplus at its first byte too many) and
+ * aborts the copy, as does any failure or an early `destroy()`. The result is marked verified
+ * (`verifiedAs`), so a verifying sink further down does not hash the bytes again.
  *
  * @example
- * const out = pipe(await layer.compressed(), verifiedTee(() => tempFileSink(dir, name), { digest, size, what }));
+ * const out = verifiedTee(await layer.compressed(), () => tempFileSink(dir, name), { digest, size, what });
  */
-export function verifiedTee(open: () => Promise<TeeSink>, expect: TeeExpectation): Transform {
-  return new VerifiedTee(open, expect);
+export function verifiedTee(source: Readable, open: () => Promise<TeeSink>, expect: TeeExpectation): Readable {
+  const verified = verifyOnce(source, expect);
+  // The commit runs in the tee's flush, which comes only after `verified` has ended; a verifying
+  // stream ends only when its check passed, and otherwise fails, which makes the pipeline
+  // destroy the tee and so abort the copy. This holds whether the check was added here or the
+  // source carries its own (a registry blob, remote/fetcher), which is why one hash suffices.
+  return sameBytesAs(pipe(verified, new CommitAtEnd(open)), verified);
 }

@@ -135,3 +135,19 @@ test('a stream skipped by verifyOnce still fails when its bytes lie: the upstrea
   const out = verifyOnce(upstream, { digest, size: data.length });
   await assert.rejects(pipeline(out, new Writable({ write: (_c, _e, cb) => cb() })), DigestMismatchError);
 });
+
+test('beforeFail runs before the mismatch reaches the reader, which then gets the mismatch', async () => {
+  const events: string[] = [];
+  const beforeFail = async (err: Error) => {
+    await new Promise((r) => setTimeout(r, 5));
+    events.push(`beforeFail ${(err as DigestMismatchError).code}`);
+  };
+  const bad = Buffer.from(data);
+  bad[0] = bad[0]! ^ 1;
+  const s = chunked(bad).pipe(verifyStream({ digest, size: data.length, beforeFail }));
+  s.on('error', () => events.push('error'));
+  await assert.rejects(pipeline(s, new Writable({ write: (_c, _e, cb) => cb() })), DigestMismatchError);
+  assert.deepEqual(events, ['beforeFail ERR_DIGEST_MISMATCH', 'error']);
+  const long = chunked(Buffer.concat([data, data])).pipe(verifyStream({ digest, size: data.length, beforeFail: () => Promise.reject(new Error('ignored')) }));
+  await assert.rejects(pipeline(long, new Writable({ write: (_c, _e, cb) => cb() })), SizeMismatchError);
+});

@@ -19,6 +19,12 @@ export interface VerifyOptions {
   size: number;
   /** What is being read (`layer sha256:…`, `config`), for error messages; default `blob`. */
   what?: string;
+  /**
+   * Runs when the bytes turn out wrong, before the stream fails with `err`; the error is
+   * delivered once it settles (a rejection is ignored). A cache deletes its bad file here, so a
+   * caller that retries on the error fetches afresh instead of reading the same bad entry.
+   */
+  beforeFail?: (err: DigestMismatchError | SizeMismatchError) => Promise<void>;
 }
 
 /**
@@ -37,6 +43,7 @@ class VerifyingStream extends HashingStream {
   readonly #expected: Hash;
   readonly #expectedSize: number;
   readonly #what: string;
+  readonly #beforeFail: VerifyOptions['beforeFail'];
   readonly [VERIFIED]: VerifiedAs;
 
   constructor(options: VerifyOptions) {
@@ -44,7 +51,16 @@ class VerifyingStream extends HashingStream {
     this.#expected = options.digest;
     this.#expectedSize = options.size;
     this.#what = options.what ?? 'blob';
+    this.#beforeFail = options.beforeFail;
     this[VERIFIED] = { digest: options.digest, size: options.size };
+  }
+
+  #fail(err: DigestMismatchError | SizeMismatchError, done: TransformCallback): void {
+    if (!this.#beforeFail) return done(err);
+    this.#beforeFail(err).then(
+      () => done(err),
+      () => done(err),
+    );
   }
 
   override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
@@ -53,7 +69,7 @@ class VerifyingStream extends HashingStream {
     // making us read (and a sink from storing) far more than the descriptor allows.
     if (this.#expectedSize !== SIZE_UNKNOWN && total > this.#expectedSize) {
       const message = `size mismatch for ${this.#what}: expected ${this.#expectedSize} bytes, got at least ${total}`;
-      return done(new SizeMismatchError(message, this.#expectedSize, total));
+      return this.#fail(new SizeMismatchError(message, this.#expectedSize, total), done);
     }
     super._transform(chunk, encoding, done);
   }
@@ -61,7 +77,7 @@ class VerifyingStream extends HashingStream {
   override _flush(done: TransformCallback): void {
     if (this.#expectedSize !== SIZE_UNKNOWN && this.size !== this.#expectedSize) {
       const message = `size mismatch for ${this.#what}: expected ${this.#expectedSize} bytes, got ${this.size}`;
-      return done(new SizeMismatchError(message, this.#expectedSize, this.size));
+      return this.#fail(new SizeMismatchError(message, this.#expectedSize, this.size), done);
     }
     super._flush((err) => {
       if (err) return done(err);
@@ -69,7 +85,7 @@ class VerifyingStream extends HashingStream {
       const actual = this.digest.toString();
       if (actual !== expected) {
         const message = `digest mismatch for ${this.#what}: expected ${expected}, got ${actual}`;
-        return done(new DigestMismatchError(message, expected, actual));
+        return this.#fail(new DigestMismatchError(message, expected, actual), done);
       }
       done();
     });
