@@ -11,8 +11,7 @@ import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, Layer } from '../v1/interfaces.ts';
 import { blobDescriptor, blobToDiffID, fsLayers, uncompressedSize } from '../partial/describe.ts';
 import { createTarStream, type TarEntry, type TarHeader } from '../internal/tar/index.ts';
-import { verifyStream } from '../internal/verify/index.ts';
-import { pipe } from '../internal/pipe/index.ts';
+import { verifyOnce } from '../internal/verify/index.ts';
 import { goStringType, mapOf, marshalWithSchema } from '../internal/gojson/index.ts';
 import { marshalLayerConfigFile } from './config.ts';
 import { spoolLayerTar } from './spool.ts';
@@ -109,7 +108,8 @@ async function* entries(images: Iterable<readonly [Reference, Image]>, signal: A
       const layerWhat = `${what} layer ${diffID}`;
       if (hasUncompressedSize(layer)) {
         const size = await uncompressedSize(layer, stream);
-        const tar = pipe(await layer.uncompressed(stream), verifyStream({ digest: diffID, size, what: layerWhat }));
+        // A cached tar already verifies itself against the diffID: hashing it again here is waste.
+        const tar = verifyOnce(await layer.uncompressed(stream), { digest: diffID, size, what: layerWhat });
         yield { header: fileHeader(`${id}/layer.tar`, size), body: tar };
       } else {
         // The size must precede the bytes: read the layer once, into a temp file (not twice, as ggcr).
