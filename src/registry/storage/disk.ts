@@ -189,14 +189,22 @@ class DiskStorage implements RegistryStorage {
   }
 
   async deleteManifest(repository: string, digest: Hash): Promise<boolean> {
+    return this.#deleteManifest(repository, digest, async () => (await listDirectory(this.#layout.tags(repository))).filter((t) => isTag(t)));
+  }
+
+  /**
+   * Deletes a manifest with its referrer entry and those of the `candidates` tags that still name
+   * it (each read again under the lock). A delete request passes every tag of the repository; gc
+   * passes only the tags it found naming the manifest, having read every tag once already.
+   */
+  async #deleteManifest(repository: string, digest: Hash, candidates: () => Promise<readonly string[]>): Promise<boolean> {
     const revisionPath = this.#layout.revision(repository, digest);
     return this.#repositoryLock.run(repository, async () => {
       const revision = await readRevision(revisionPath);
       if (revision === undefined) return false;
       // Tags first and the revision last: a crash part-way leaves a manifest still deletable,
       // never a tag naming a manifest that is gone.
-      for (const tag of await listDirectory(this.#layout.tags(repository))) {
-        if (!isTag(tag)) continue;
+      for (const tag of await candidates()) {
         const path = this.#layout.tag(repository, tag);
         if ((await readIfExists(path))?.toString('utf8').trim() === digest.toString()) await removeIfExists(path);
       }
@@ -237,7 +245,12 @@ class DiskStorage implements RegistryStorage {
 
   gc(options: GcOptions = {}): Promise<GcReport> {
     return collectGarbage(
-      { layout: this.#layout, durability: this.#durability, uploads: this.#uploads, deleteManifest: (r, d) => this.deleteManifest(r, d) },
+      {
+        layout: this.#layout,
+        durability: this.#durability,
+        uploads: this.#uploads,
+        deleteManifest: (r, d, tags) => this.#deleteManifest(r, d, async () => tags),
+      },
       options,
     );
   }
