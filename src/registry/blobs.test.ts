@@ -1,9 +1,14 @@
 // Blob downloads when something goes wrong on the server's side, over a real loopback connection.
 import { test, mock, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHandler } from './handler.ts';
+import { createDiskStorage } from './storage/disk.ts';
+import { spyFs } from './storage/fs-spy.test-fixtures.ts';
 import { createMemoryStorage } from './storage/memory.ts';
 import { blob, failingAfter, pushBlob } from './storage/contract.test-fixtures.ts';
 import type { RegistryStorage } from './storage/types.ts';
@@ -33,9 +38,13 @@ function captureServerLog(t: TestContext): string[] {
 }
 
 /** GETs `path`; resolves once the response closes, with what arrived and whether it was whole. */
-function download(port: number, path: string): Promise<{ status: number; length: number; received: number; complete: boolean }> {
+function download(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; length: number; received: number; complete: boolean }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
       let received = 0;
       res.on('data', (c: Buffer) => (received += c.length));
       res.on('error', () => {}); // the abort under test; `complete` tells it
@@ -101,4 +110,31 @@ test('a client that goes away mid-download is not logged as a server failure', a
   await bodyClosed;
   await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(logged, []);
+});
+
+test('a blob GET checks the repository link once (disk)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'cr-blob-get-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const root = join(dir, 'root');
+  const storage = await createDiskStorage(root, { fsync: false });
+  t.after(() => storage.close());
+  const data = blob('0123456789', 100);
+  const { digest } = await pushBlob(storage, 'lib/app', data);
+  const port = await serve(t, storage);
+  const link = join(root, 'repositories', 'lib', 'app', '_layers', 'sha256', digest.hex);
+
+  const fs = spyFs(t, ['stat']);
+  const whole = await download(port, `/v2/lib/app/blobs/${digest}`);
+  assert.deepEqual([whole.status, whole.received, whole.complete], [200, 1000, true]);
+  assert.equal(fs.count('stat', link), 1);
+
+  fs.reset();
+  const part = await download(port, `/v2/lib/app/blobs/${digest}`, { Range: 'bytes=10-19' });
+  assert.deepEqual([part.status, part.received, part.complete], [206, 10, true]);
+  assert.equal(fs.count('stat', link), 1);
+
+  // Not linked into another repository: still a 404, from that one check.
+  fs.reset();
+  assert.equal((await download(port, `/v2/lib/other/blobs/${digest}`)).status, 404);
+  assert.equal(fs.count('stat', join(root, 'repositories', 'lib', 'other', '_layers', 'sha256', digest.hex)), 1);
 });

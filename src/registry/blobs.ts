@@ -65,7 +65,7 @@ export async function blob(ctx: Ctx, name: string, digestText: string): Promise<
   if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${info.size}`;
   headers['Content-Length'] = length;
   if (req.method === 'HEAD') return send(req, res, status, headers);
-  const body = await storage.openBlob(name, digest, range);
+  const body = await storage.openBlob(name, digest, range, { stat: info });
   if (!body) throw blobUnknown(digestText);
   res.writeHead(status, headers);
   await sendBody(res, body);

@@ -42,6 +42,11 @@ export function storageContract(name: string, make: MakeStorage): void {
     assert.deepEqual(await readAll(await s.openBlob('library/app', digest, { start: data.length - 1, end: data.length - 1 })), data.subarray(-1));
     await assert.rejects(s.openBlob('library/app', digest, { start: 5, end: data.length }), InvalidArgumentError);
     await assert.rejects(s.openBlob('library/app', digest, { start: 6, end: 5 }), InvalidArgumentError);
+    // Given what statBlob answered, the same bytes and the same range checks.
+    const stat = { digest, size: data.length };
+    assert.deepEqual(await readAll(await s.openBlob('library/app', digest, undefined, { stat })), data);
+    assert.deepEqual(await readAll(await s.openBlob('library/app', digest, { start: 10, end: 19 }, { stat })), data.subarray(10, 20));
+    await assert.rejects(s.openBlob('library/app', digest, { start: 5, end: data.length }, { stat }), InvalidArgumentError);
     assert.equal(await s.getUpload('library/app', up.id), undefined);
     await assert.rejects(s.appendUpload('library/app', up.id, chunks(data)), UploadNotFoundError);
     await assert.rejects(s.completeUpload('library/app', up.id, digest), UploadNotFoundError);
@@ -67,6 +72,9 @@ export function storageContract(name: string, make: MakeStorage): void {
     const { digest } = await pushBlob(s, 'team/a', data);
     assert.equal(await s.statBlob('team/b', digest), undefined);
     assert.equal(await s.openBlob('team/b', digest), undefined);
+    // A stat of another blob vouches for nothing.
+    const other = await pushBlob(s, 'team/b', blob('other', 5));
+    assert.equal(await s.openBlob('team/b', digest, undefined, { stat: other }), undefined);
     assert.equal(await s.linkBlob('team/b', Hash.of('never uploaded')), false);
     assert.equal(await s.statBlob('team/b', Hash.of('never uploaded')), undefined);
     assert.equal(await s.linkBlob('team/b', digest), true);

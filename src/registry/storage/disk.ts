@@ -22,7 +22,7 @@ import { compare } from './gc-plan.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { defaultReferrer } from './manifest-references.ts';
 import { checkRange, isTag, parseReference } from './names.ts';
-import type { AppendOptions, BlobInfo, ByteRange, GcOptions, GcReport, RegistryStorage, StoredManifest, UploadInfo } from './types.ts';
+import type { AppendOptions, BlobInfo, ByteRange, GcOptions, GcReport, OpenBlobOptions, RegistryStorage, StoredManifest, UploadInfo } from './types.ts';
 
 /** Options of {@link createDiskStorage}. */
 export interface DiskStorageOptions {
@@ -86,8 +86,9 @@ class DiskStorage implements RegistryStorage {
     }
   }
 
-  async openBlob(repository: string, digest: Hash, range?: ByteRange): Promise<Readable | undefined> {
-    if (!(await exists(this.#layout.layerLink(repository, digest)))) return undefined;
+  async openBlob(repository: string, digest: Hash, range?: ByteRange, options: OpenBlobOptions = {}): Promise<Readable | undefined> {
+    const known = options.stat?.digest.equals(digest) ? options.stat : undefined;
+    if (known === undefined && !(await exists(this.#layout.layerLink(repository, digest)))) return undefined;
     let handle;
     try {
       handle = await open(this.#layout.blob(digest), 'r');
@@ -96,7 +97,7 @@ class DiskStorage implements RegistryStorage {
       throw err;
     }
     try {
-      if (range) checkRange(range, (await handle.stat()).size, digest);
+      if (range) checkRange(range, known?.size ?? (await handle.stat()).size, digest);
     } catch (err) {
       await handle.close();
       throw err;
