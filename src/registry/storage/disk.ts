@@ -155,6 +155,10 @@ class DiskStorage implements RegistryStorage {
     return bytes && { bytes, mediaType: revision.mediaType, digest };
   }
 
+  async hasManifest(repository: string, digest: Hash): Promise<boolean> {
+    return (await exists(this.#layout.revision(repository, digest))) && exists(this.#layout.blob(digest));
+  }
+
   async putManifest(
     repository: string,
     manifest: StoredManifest,

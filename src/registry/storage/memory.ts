@@ -177,6 +177,11 @@ export function createMemoryStorage(): RegistryStorage {
       return { bytes: Buffer.from(bytes), mediaType: entry.mediaType, digest: Hash.parse(key) };
     },
 
+    async hasManifest(repository, digest): Promise<boolean> {
+      const key = checkDigest(digest).toString();
+      return (existing(repository)?.manifests.has(key) ?? false) && blobs.has(key);
+    },
+
     async putManifest(repository, manifest, options = {}): Promise<void> {
       checkRepository(repository);
       const digest = checkDigest(manifest.digest);

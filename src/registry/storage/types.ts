@@ -113,6 +113,8 @@ export interface RegistryStorage {
 
   /** A manifest by tag or by digest string, or undefined. */
   getManifest(repository: string, reference: string): Promise<StoredManifest | undefined>;
+  /** Whether `getManifest(repository, digest)` would find one, without reading its bytes. */
+  hasManifest(repository: string, digest: Hash): Promise<boolean>;
   /**
    * Stores manifest bytes under their digest (and `tag` if given, atomically moved to the new
    * digest). With `subject`, the manifest is recorded as a referrer of that digest, listed by
