@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DigestMismatchError } from '../../errors/index.ts';
 import { marshalDescriptor } from '../../internal/gojson/index.ts';
+import { KeyedLock } from '../../internal/keyed-lock/index.ts';
 import type { Descriptor } from '../../v1/descriptor.ts';
 import { Hash } from '../../v1/hash.ts';
 import { parseDescriptor } from '../../v1/manifest.ts';
@@ -19,7 +20,6 @@ import { encodeRevision, readRevision } from './disk-revision.ts';
 import { DiskUploads } from './disk-uploads.ts';
 import { findRepositories } from './disk-walk.ts';
 import { compare } from './gc-plan.ts';
-import { KeyedLock } from './keyed-lock.ts';
 import { defaultReferrer } from './manifest-references.ts';
 import { checkRange, isTag, parseReference } from './names.ts';
 import type { AppendOptions, BlobInfo, ByteRange, GcOptions, GcReport, OpenBlobOptions, RegistryStorage, StoredManifest, UploadInfo } from './types.ts';
@@ -174,7 +174,7 @@ class DiskStorage implements RegistryStorage {
     if (!actual.equals(digest)) {
       throw new DigestMismatchError(`manifest pushed to ${repository} as ${digest} has digest ${actual}`, digest.toString(), actual.toString());
     }
-    await this.#repositoryLock.run(repository, async () => {
+    await this.#repositoryLock.exclusive(repository, async () => {
       // Order matters for a crash: content, then the links that make it visible, the tag last,
       // so nothing ever names what is not yet complete.
       if (!(await exists(blob))) await writeFileAtomic(layout, blob, bytes, this.#durability);
@@ -204,7 +204,7 @@ class DiskStorage implements RegistryStorage {
    */
   async #deleteManifest(repository: string, digest: Hash, candidates: () => Promise<readonly string[]>): Promise<boolean> {
     const revisionPath = this.#layout.revision(repository, digest);
-    return this.#repositoryLock.run(repository, async () => {
+    return this.#repositoryLock.exclusive(repository, async () => {
       const revision = await readRevision(revisionPath);
       if (revision === undefined) return false;
       // Tags first and the revision last: a crash part-way leaves a manifest still deletable,
@@ -223,7 +223,7 @@ class DiskStorage implements RegistryStorage {
 
   async deleteTag(repository: string, tag: string): Promise<boolean> {
     const path = this.#layout.tag(repository, tag);
-    return this.#repositoryLock.run(repository, () => removeIfExists(path));
+    return this.#repositoryLock.exclusive(repository, () => removeIfExists(path));
   }
 
   async listTags(repository: string): Promise<string[] | undefined> {
