@@ -3,11 +3,10 @@
  * `/v2/<name>/blobs/<digest>`, or a redirect elsewhere for GET / HEAD when the handler's
  * `blobRedirect` says so.
  */
-import { pipeline } from 'node:stream/promises';
 import type { Ctx } from './context.ts';
 import { RegistryHttpError, blobUnknown, unsupported } from './http-errors.ts';
 import { parseDigest } from './names.ts';
-import { send } from './respond.ts';
+import { send, sendBody } from './respond.ts';
 import type { ByteRange } from './storage/types.ts';
 
 /** Parses `bytes=a-b`, `bytes=a-` or `bytes=-n` against `size`; null when unsatisfiable. */
@@ -66,9 +65,8 @@ export async function blob(ctx: Ctx, name: string, digestText: string): Promise<
   if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${info.size}`;
   headers['Content-Length'] = length;
   if (req.method === 'HEAD') return send(req, res, status, headers);
-  const body = await storage.openBlob(name, digest, range);
+  const body = await storage.openBlob(name, digest, range, { stat: info });
   if (!body) throw blobUnknown(digestText);
   res.writeHead(status, headers);
-  // A client that goes away destroys the response; pipeline then closes the file.
-  await pipeline(body, res).catch(() => body.destroy());
+  await sendBody(res, body);
 }

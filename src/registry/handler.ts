@@ -12,7 +12,7 @@ import { RegistryHttpError } from './http-errors.ts';
 import { catalog, referrers, tags } from './listing.ts';
 import { manifest } from './manifests.ts';
 import { checkName } from './names.ts';
-import { send, sendError } from './respond.ts';
+import { BodyStreamError, send, sendError } from './respond.ts';
 import { route } from './router.ts';
 import { startUpload, upload } from './uploads.ts';
 import type { RegistryStorage } from './storage/types.ts';
@@ -63,6 +63,11 @@ export interface RegistryWarning {
 }
 
 const allowAll: Authorize = async () => ({ ok: true });
+
+/** Reports a failure that is the server's, not the client's, on stderr. */
+function logFailure(req: IncomingMessage, err: unknown): void {
+  process.stderr.write(`registry: ${req.method} ${redactURL(req.url ?? '/')}: ${(err as Error | undefined)?.stack ?? String(err)}\n`);
+}
 
 function denied(d: Extract<AuthDecision, { ok: false }>): RegistryHttpError {
   return new RegistryHttpError(d.status, d.code, d.message, { headers: d.challenge ? { 'WWW-Authenticate': d.challenge } : {} });
@@ -166,10 +171,12 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
         if (!req.readableEnded) req.resume();
         return sendError(req, res, new RegistryHttpError(400, 'UNSUPPORTED', err.message));
       }
+      // The answer was cut off (its response already destroyed): ours to report, not to answer.
+      if (err instanceof BodyStreamError) return logFailure(req, err.cause);
       // A client that went away mid-request needs no answer.
       if (req.destroyed || res.destroyed || (err as { code?: string }).code === 'ECONNRESET') return;
       const e = new RegistryHttpError(500, 'UNKNOWN', `internal error: ${(err as Error).message ?? String(err)}`);
-      process.stderr.write(`registry: ${req.method} ${redactURL(req.url ?? '/')}: ${(err as Error).stack ?? String(err)}\n`);
+      logFailure(req, err);
       sendError(req, res, e);
     });
   };

@@ -110,7 +110,7 @@ async function putManifest(ctx: Ctx, name: string, ref: { tag: string } | { dige
       for (const [i, child] of idx.manifests.entries()) {
         // Foreign / non-distributable children may live elsewhere, as in ggcr's registry.
         if (!types.isDistributable(child.mediaType)) continue;
-        if (!(await storage.getManifest(name, child.digest.toString()))) {
+        if (!(await storage.hasManifest(name, child.digest))) {
           throw new RegistryHttpError(400, 'MANIFEST_BLOB_UNKNOWN', `manifests[${i}] ${child.digest} is not in repository ${name}`, {
             detail: { digest: child.digest.toString() },
           });

@@ -1,8 +1,10 @@
 /**
  * @module Small response helpers shared by the route handlers: headers every answer carries,
- * JSON bodies, empty answers, and reading bounded request bodies.
+ * JSON bodies, empty answers, streamed bodies, and reading bounded request bodies.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { RegistryHttpError } from './http-errors.ts';
 import { readAll } from '../internal/limit/index.ts';
 import { TooLargeError } from '../errors/index.ts';
@@ -33,6 +35,40 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: Regist
     return;
   }
   send(req, res, err.status, { 'Content-Type': 'application/json', ...err.headers }, err.body());
+}
+
+/**
+ * A streamed answer's body failed after its headers went out (a disk read error part-way through
+ * a blob): too late for an error answer. The response is already destroyed, so the client sees
+ * an aborted transfer rather than a clean, short one; what is left is to log `cause`.
+ */
+export class BodyStreamError extends Error {
+  constructor(cause: unknown) {
+    super(`response body failed: ${(cause as Error | undefined)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Streams `body` as the rest of an answer whose headers are written. A client that goes away
+ * destroys the response and the body is closed quietly. A body that fails destroys the response
+ * and rejects with `BodyStreamError`.
+ */
+export async function sendBody(res: ServerResponse, body: Readable): Promise<void> {
+  let failure: { readonly error: unknown } | undefined;
+  // Listening before pipeline does: when the body fails on its own the response is still open
+  // here; when the client left first, pipeline has destroyed the response before the body.
+  body.once('error', (error) => {
+    if (!res.destroyed) failure = { error };
+  });
+  try {
+    await pipeline(body, res);
+  } catch {
+    body.destroy();
+    if (failure === undefined) return;
+    // Ended instead, a response shorter than its Content-Length would look complete to some clients.
+    res.destroy();
+    throw new BodyStreamError(failure.error);
+  }
 }
 
 /** Reads a request body up to `max` bytes; a larger one is a `SIZE_INVALID` 413. */

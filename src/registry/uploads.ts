@@ -62,8 +62,8 @@ async function append(ctx: Ctx, name: string, id: string, options: AppendOptions
   }
 }
 
-/** Appends the body if there is one, checking Content-Range against the upload. */
-async function appendChunk(ctx: Ctx, name: string, id: string): Promise<void> {
+/** Appends the body, checking Content-Range against the upload; resolves to the upload after it. */
+async function appendChunk(ctx: Ctx, name: string, id: string): Promise<UploadInfo> {
   const range = chunkRange(ctx.req);
   const length = declaredLength(ctx.req);
   if (range && length !== undefined && length !== range.end - range.start + 1) {
@@ -75,7 +75,7 @@ async function appendChunk(ctx: Ctx, name: string, id: string): Promise<void> {
     ...(range ? { offset: range.start } : {}),
     ...(chunkLength !== undefined ? { length: chunkLength } : {}),
   };
-  await append(ctx, name, id, options);
+  return append(ctx, name, id, options);
 }
 
 async function complete(ctx: Ctx, name: string, id: string, digest: Hash): Promise<void> {
@@ -143,10 +143,7 @@ export async function upload(ctx: Ctx, name: string, id: string): Promise<void> 
     }
     case 'PATCH': {
       await ctx.authorize({ repository: name, actions: ['pull', 'push'] });
-      await appendChunk(ctx, name, id);
-      const u = await storage.getUpload(name, id);
-      if (!u) throw uploadUnknown(id);
-      return send(req, res, 202, uploadHeaders(name, u));
+      return send(req, res, 202, uploadHeaders(name, await appendChunk(ctx, name, id)));
     }
     case 'PUT': {
       await ctx.authorize({ repository: name, actions: ['pull', 'push'] });

@@ -42,6 +42,11 @@ export function storageContract(name: string, make: MakeStorage): void {
     assert.deepEqual(await readAll(await s.openBlob('library/app', digest, { start: data.length - 1, end: data.length - 1 })), data.subarray(-1));
     await assert.rejects(s.openBlob('library/app', digest, { start: 5, end: data.length }), InvalidArgumentError);
     await assert.rejects(s.openBlob('library/app', digest, { start: 6, end: 5 }), InvalidArgumentError);
+    // Given what statBlob answered, the same bytes and the same range checks.
+    const stat = { digest, size: data.length };
+    assert.deepEqual(await readAll(await s.openBlob('library/app', digest, undefined, { stat })), data);
+    assert.deepEqual(await readAll(await s.openBlob('library/app', digest, { start: 10, end: 19 }, { stat })), data.subarray(10, 20));
+    await assert.rejects(s.openBlob('library/app', digest, { start: 5, end: data.length }, { stat }), InvalidArgumentError);
     assert.equal(await s.getUpload('library/app', up.id), undefined);
     await assert.rejects(s.appendUpload('library/app', up.id, chunks(data)), UploadNotFoundError);
     await assert.rejects(s.completeUpload('library/app', up.id, digest), UploadNotFoundError);
@@ -67,6 +72,9 @@ export function storageContract(name: string, make: MakeStorage): void {
     const { digest } = await pushBlob(s, 'team/a', data);
     assert.equal(await s.statBlob('team/b', digest), undefined);
     assert.equal(await s.openBlob('team/b', digest), undefined);
+    // A stat of another blob vouches for nothing.
+    const other = await pushBlob(s, 'team/b', blob('other', 5));
+    assert.equal(await s.openBlob('team/b', digest, undefined, { stat: other }), undefined);
     assert.equal(await s.linkBlob('team/b', Hash.of('never uploaded')), false);
     assert.equal(await s.statBlob('team/b', Hash.of('never uploaded')), undefined);
     assert.equal(await s.linkBlob('team/b', digest), true);
@@ -193,6 +201,13 @@ export function storageContract(name: string, make: MakeStorage): void {
     assert.equal(await s.getManifest('app', 'missing'), undefined);
     assert.equal(await s.getManifest('app', Hash.of('nothing').toString()), undefined);
     assert.equal(await s.getManifest('elsewhere', m1.digest.toString()), undefined);
+    assert.equal(await s.hasManifest('app', m1.digest), true);
+    assert.equal(await s.hasManifest('app', Hash.of('nothing')), false);
+    assert.equal(await s.hasManifest('elsewhere', m1.digest), false);
+    // A blob is not a manifest, even with a manifest's bytes.
+    const loose = await pushBlob(s, 'app', image(config, [layer], { v: 3 }).bytes);
+    assert.equal(await s.hasManifest('app', loose.digest), false);
+    assert.equal(await s.hasManifest('app', config.digest), false);
     for (const tag of ['v1.0', 'B', 'a', '_under', '1', 'V-2', 'a.b']) await s.putManifest('app', m1, { tag });
     assert.deepEqual(await s.listTags('app'), ['1', 'B', 'V-2', '_under', 'a', 'a.b', 'latest', 'v1.0']);
     assert.equal(await s.listTags('nothing/here'), undefined);
@@ -236,6 +251,8 @@ export function storageContract(name: string, make: MakeStorage): void {
     assert.equal(await s.deleteManifest('r', m.digest), false);
     assert.equal(await s.getManifest('r', 'b'), undefined);
     assert.equal(await s.getManifest('r', m.digest.toString()), undefined);
+    assert.equal(await s.hasManifest('r', m.digest), false);
+    assert.equal(await s.hasManifest('r', other.digest), true);
     assert.deepEqual(await s.listTags('r'), ['c']);
     assert.deepEqual(await s.getManifest('r', 'c'), other);
   });
@@ -303,6 +320,7 @@ function hostileNameTests(name: string, make: MakeStorage): void {
       await refused(s.completeUpload(r, up.id, ok.digest), what);
       await refused(s.cancelUpload(r, up.id), what);
       await refused(s.getManifest(r, 'latest'), what);
+      await refused(s.hasManifest(r, m.digest), what);
       await refused(s.putManifest(r, m, { tag: 'latest' }), what);
       await refused(s.deleteManifest(r, m.digest), what);
       await refused(s.deleteTag(r, 'latest'), what);
@@ -326,6 +344,7 @@ function hostileNameTests(name: string, make: MakeStorage): void {
     await refused(s.linkBlob('ok', forged), 'forged digest');
     await refused(s.completeUpload('ok', up.id, forged), 'forged digest');
     await refused(s.deleteManifest('ok', forged), 'forged digest');
+    await refused(s.hasManifest('ok', forged), 'forged digest');
     await refused(s.listReferrers('ok', forged), 'forged digest');
     await refused(s.putManifest('ok', { ...m, digest: forged }), 'forged digest');
     await refused(s.putManifest('ok', m, { subject: forged }), 'forged subject');

@@ -21,7 +21,13 @@ export interface DiskGcContext {
   readonly layout: DiskLayout;
   readonly durability: Durability;
   readonly uploads: DiskUploads;
-  readonly deleteManifest: (repository: string, digest: Hash) => Promise<boolean>;
+  /** Deletes a manifest and, of `tags` (those gc found naming it), the ones that still do. */
+  readonly deleteManifest: (repository: string, digest: Hash, tags: readonly string[]) => Promise<boolean>;
+}
+
+/** A repository as gathered: the planner's view plus, per manifest digest, the tags naming it. */
+interface GatheredRepository extends GcRepository {
+  readonly tagsNaming: ReadonlyMap<string, readonly string[]>;
 }
 
 
@@ -30,9 +36,9 @@ export async function collectGarbage(ctx: DiskGcContext, options: GcOptions): Pr
   const { layout } = ctx;
   const cutoff = uploadCutoff(options);
   const repositories = await findRepositories(layout, ['_manifests', '_layers']);
-  const model: GcRepository[] = [];
-  for (const name of repositories) model.push(await gather(layout, name));
-  const plan = planGc(model, options);
+  const model = new Map<string, GatheredRepository>();
+  for (const name of repositories) model.set(name, await gather(layout, name));
+  const plan = planGc(model.values(), options);
 
   const swept = (await listBlobs(layout)).filter((b) => !plan.referenced.has(b.digest.toString()));
   const sweptSet = new Set(swept.map((b) => b.digest.toString()));
@@ -49,7 +55,10 @@ export async function collectGarbage(ctx: DiskGcContext, options: GcOptions): Pr
   }
 
   if (!options.dryRun) {
-    for (const m of plan.manifests) await ctx.deleteManifest(m.repository, Hash.parse(m.digest));
+    // Tags were read once, above; deleting a manifest re-reads only those that named it.
+    for (const m of plan.manifests) {
+      await ctx.deleteManifest(m.repository, Hash.parse(m.digest), model.get(m.repository)?.tagsNaming.get(m.digest) ?? []);
+    }
     for (const repository of repositories) {
       for (const digest of await digestsIn(join(layout.repository(repository), '_layers'))) {
         if (sweptSet.has(digest.toString()) || !(await exists(layout.blob(digest)))) {
@@ -70,7 +79,7 @@ export async function collectGarbage(ctx: DiskGcContext, options: GcOptions): Pr
 }
 
 /** One repository's manifests, with what each references, and its tags' targets. */
-async function gather(layout: DiskLayout, name: string): Promise<GcRepository> {
+async function gather(layout: DiskLayout, name: string): Promise<GatheredRepository> {
   const manifests = new Map<string, ManifestReferences>();
   for (const digest of await digestsIn(layout.revisions(name))) {
     const revision = await readRevision(layout.revision(name, digest));
@@ -85,11 +94,14 @@ async function gather(layout: DiskLayout, name: string): Promise<GcRepository> {
     }
     manifests.set(digest.toString(), revision.subject === undefined || refs.subject !== undefined ? refs : { ...refs, subject: revision.subject });
   }
-  const tags: string[] = [];
+  const tagsNaming = new Map<string, string[]>();
   for (const tag of await listDirectory(layout.tags(name))) {
     if (!isTag(tag)) continue;
-    const target = await readIfExists(layout.tag(name, tag));
-    if (target !== undefined) tags.push(target.toString('utf8').trim());
+    const target = (await readIfExists(layout.tag(name, tag)))?.toString('utf8').trim();
+    if (target === undefined) continue;
+    const list = tagsNaming.get(target);
+    if (list) list.push(tag);
+    else tagsNaming.set(target, [tag]);
   }
-  return { name, manifests, tags };
+  return { name, manifests, tags: [...tagsNaming.keys()], tagsNaming };
 }

@@ -10,11 +10,11 @@ import { randomUUID, type Hash as NodeHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DigestMismatchError, UploadNotFoundError, UploadOffsetError } from '../../errors/index.ts';
+import { KeyedLock } from '../../internal/keyed-lock/index.ts';
 import { Hash, hasher, type HashAlgorithm } from '../../v1/hash.ts';
 import { exists, isMissing, listDirectory, renameInto, writeFileAtomic, type Durability } from './disk-files.ts';
 import type { DiskLayout } from './disk-layout.ts';
 import { EarlyWriteback } from './early-writeback.ts';
-import { KeyedLock } from './keyed-lock.ts';
 import { checkDigest, checkRepository, isUploadId, newUploadId } from './names.ts';
 import { readChunks } from './read-chunks.ts';
 import type { AppendOptions, BlobInfo, UploadInfo } from './types.ts';
@@ -80,7 +80,7 @@ export class DiskUploads {
   async append(repository: string, id: string, data: Readable, options: AppendOptions = {}): Promise<UploadInfo> {
     const dir = this.#layout.upload(repository, id);
     const k = key(repository, id);
-    return this.#lock.run(k, async () => {
+    return this.#lock.exclusive(k, async () => {
       const handle = await openUpload(join(dir, 'data'), 'r+', repository, id);
       try {
         const running = await this.#reconcile(k, handle, join(dir, 'data'));
@@ -145,7 +145,7 @@ export class DiskUploads {
     checkDigest(digest);
     const dir = this.#layout.upload(repository, id);
     const k = key(repository, id);
-    return this.#lock.run(k, async () => {
+    return this.#lock.exclusive(k, async () => {
       const dataPath = join(dir, 'data');
       const handle = await openUpload(dataPath, 'r+', repository, id);
       let size: number;
@@ -178,7 +178,7 @@ export class DiskUploads {
   async cancel(repository: string, id: string): Promise<boolean> {
     const dir = this.#layout.upload(repository, id);
     const k = key(repository, id);
-    return this.#lock.run(k, async () => {
+    return this.#lock.exclusive(k, async () => {
       if (!(await exists(dir))) return false;
       await this.#discard(dir, k);
       return true;

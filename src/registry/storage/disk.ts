@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DigestMismatchError } from '../../errors/index.ts';
 import { marshalDescriptor } from '../../internal/gojson/index.ts';
+import { KeyedLock } from '../../internal/keyed-lock/index.ts';
 import type { Descriptor } from '../../v1/descriptor.ts';
 import { Hash } from '../../v1/hash.ts';
 import { parseDescriptor } from '../../v1/manifest.ts';
@@ -19,10 +20,9 @@ import { encodeRevision, readRevision } from './disk-revision.ts';
 import { DiskUploads } from './disk-uploads.ts';
 import { findRepositories } from './disk-walk.ts';
 import { compare } from './gc-plan.ts';
-import { KeyedLock } from './keyed-lock.ts';
 import { defaultReferrer } from './manifest-references.ts';
 import { checkRange, isTag, parseReference } from './names.ts';
-import type { AppendOptions, BlobInfo, ByteRange, GcOptions, GcReport, RegistryStorage, StoredManifest, UploadInfo } from './types.ts';
+import type { AppendOptions, BlobInfo, ByteRange, GcOptions, GcReport, OpenBlobOptions, RegistryStorage, StoredManifest, UploadInfo } from './types.ts';
 
 /** Options of {@link createDiskStorage}. */
 export interface DiskStorageOptions {
@@ -86,8 +86,9 @@ class DiskStorage implements RegistryStorage {
     }
   }
 
-  async openBlob(repository: string, digest: Hash, range?: ByteRange): Promise<Readable | undefined> {
-    if (!(await exists(this.#layout.layerLink(repository, digest)))) return undefined;
+  async openBlob(repository: string, digest: Hash, range?: ByteRange, options: OpenBlobOptions = {}): Promise<Readable | undefined> {
+    const known = options.stat?.digest.equals(digest) ? options.stat : undefined;
+    if (known === undefined && !(await exists(this.#layout.layerLink(repository, digest)))) return undefined;
     let handle;
     try {
       handle = await open(this.#layout.blob(digest), 'r');
@@ -96,7 +97,7 @@ class DiskStorage implements RegistryStorage {
       throw err;
     }
     try {
-      if (range) checkRange(range, (await handle.stat()).size, digest);
+      if (range) checkRange(range, known?.size ?? (await handle.stat()).size, digest);
     } catch (err) {
       await handle.close();
       throw err;
@@ -154,6 +155,10 @@ class DiskStorage implements RegistryStorage {
     return bytes && { bytes, mediaType: revision.mediaType, digest };
   }
 
+  async hasManifest(repository: string, digest: Hash): Promise<boolean> {
+    return (await exists(this.#layout.revision(repository, digest))) && exists(this.#layout.blob(digest));
+  }
+
   async putManifest(
     repository: string,
     manifest: StoredManifest,
@@ -169,7 +174,7 @@ class DiskStorage implements RegistryStorage {
     if (!actual.equals(digest)) {
       throw new DigestMismatchError(`manifest pushed to ${repository} as ${digest} has digest ${actual}`, digest.toString(), actual.toString());
     }
-    await this.#repositoryLock.run(repository, async () => {
+    await this.#repositoryLock.exclusive(repository, async () => {
       // Order matters for a crash: content, then the links that make it visible, the tag last,
       // so nothing ever names what is not yet complete.
       if (!(await exists(blob))) await writeFileAtomic(layout, blob, bytes, this.#durability);
@@ -189,14 +194,22 @@ class DiskStorage implements RegistryStorage {
   }
 
   async deleteManifest(repository: string, digest: Hash): Promise<boolean> {
+    return this.#deleteManifest(repository, digest, async () => (await listDirectory(this.#layout.tags(repository))).filter((t) => isTag(t)));
+  }
+
+  /**
+   * Deletes a manifest with its referrer entry and those of the `candidates` tags that still name
+   * it (each read again under the lock). A delete request passes every tag of the repository; gc
+   * passes only the tags it found naming the manifest, having read every tag once already.
+   */
+  async #deleteManifest(repository: string, digest: Hash, candidates: () => Promise<readonly string[]>): Promise<boolean> {
     const revisionPath = this.#layout.revision(repository, digest);
-    return this.#repositoryLock.run(repository, async () => {
+    return this.#repositoryLock.exclusive(repository, async () => {
       const revision = await readRevision(revisionPath);
       if (revision === undefined) return false;
       // Tags first and the revision last: a crash part-way leaves a manifest still deletable,
       // never a tag naming a manifest that is gone.
-      for (const tag of await listDirectory(this.#layout.tags(repository))) {
-        if (!isTag(tag)) continue;
+      for (const tag of await candidates()) {
         const path = this.#layout.tag(repository, tag);
         if ((await readIfExists(path))?.toString('utf8').trim() === digest.toString()) await removeIfExists(path);
       }
@@ -210,7 +223,7 @@ class DiskStorage implements RegistryStorage {
 
   async deleteTag(repository: string, tag: string): Promise<boolean> {
     const path = this.#layout.tag(repository, tag);
-    return this.#repositoryLock.run(repository, () => removeIfExists(path));
+    return this.#repositoryLock.exclusive(repository, () => removeIfExists(path));
   }
 
   async listTags(repository: string): Promise<string[] | undefined> {
@@ -237,7 +250,12 @@ class DiskStorage implements RegistryStorage {
 
   gc(options: GcOptions = {}): Promise<GcReport> {
     return collectGarbage(
-      { layout: this.#layout, durability: this.#durability, uploads: this.#uploads, deleteManifest: (r, d) => this.deleteManifest(r, d) },
+      {
+        layout: this.#layout,
+        durability: this.#durability,
+        uploads: this.#uploads,
+        deleteManifest: (r, d, tags) => this.#deleteManifest(r, d, async () => tags),
+      },
       options,
     );
   }

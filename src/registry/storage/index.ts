@@ -9,6 +9,7 @@ export type {
   ByteRange,
   GcOptions,
   GcReport,
+  OpenBlobOptions,
   RegistryStorage,
   StoredManifest,
   UploadInfo,

@@ -6,10 +6,10 @@
 import { Readable } from 'node:stream';
 import type { Hash as NodeHash } from 'node:crypto';
 import { DigestMismatchError, UploadNotFoundError, UploadOffsetError } from '../../errors/index.ts';
+import { KeyedLock } from '../../internal/keyed-lock/index.ts';
 import type { Descriptor } from '../../v1/descriptor.ts';
 import { Hash, hasher } from '../../v1/hash.ts';
 import { compare, planGc, uploadCutoff, type GcRepository } from './gc-plan.ts';
-import { KeyedLock } from './keyed-lock.ts';
 import { defaultReferrer, manifestReferences } from './manifest-references.ts';
 import { checkDigest, checkRange, checkRepository, checkTag, checkUploadId, newUploadId, parseReference } from './names.ts';
 import { readChunks } from './read-chunks.ts';
@@ -125,7 +125,7 @@ export function createMemoryStorage(): RegistryStorage {
 
     async appendUpload(repository, id, data, options: AppendOptions = {}): Promise<UploadInfo> {
       mustUpload(repository, id);
-      return uploadLock.run(id, async () => {
+      return uploadLock.exclusive(id, async () => {
         const u = mustUpload(repository, id);
         if (options.offset !== undefined && options.offset !== u.size) {
           throw new UploadOffsetError(`upload ${id} is at byte ${u.size}, chunk starts at ${options.offset}`, u.size, options.offset);
@@ -147,7 +147,7 @@ export function createMemoryStorage(): RegistryStorage {
     async completeUpload(repository, id, digest): Promise<BlobInfo> {
       checkDigest(digest);
       mustUpload(repository, id);
-      return uploadLock.run(id, async () => {
+      return uploadLock.exclusive(id, async () => {
         const u = mustUpload(repository, id);
         const bytes = Buffer.concat(u.chunks);
         const actual =
@@ -164,7 +164,7 @@ export function createMemoryStorage(): RegistryStorage {
 
     async cancelUpload(repository, id): Promise<boolean> {
       if (!upload(repository, id)) return false;
-      return uploadLock.run(id, async () => upload(repository, id) !== undefined && uploads.delete(id));
+      return uploadLock.exclusive(id, async () => upload(repository, id) !== undefined && uploads.delete(id));
     },
 
     async getManifest(repository, reference): Promise<StoredManifest | undefined> {
@@ -175,6 +175,11 @@ export function createMemoryStorage(): RegistryStorage {
       const bytes = key === undefined ? undefined : blobs.get(key);
       if (!entry || !bytes || key === undefined) return undefined;
       return { bytes: Buffer.from(bytes), mediaType: entry.mediaType, digest: Hash.parse(key) };
+    },
+
+    async hasManifest(repository, digest): Promise<boolean> {
+      const key = checkDigest(digest).toString();
+      return (existing(repository)?.manifests.has(key) ?? false) && blobs.has(key);
     },
 
     async putManifest(repository, manifest, options = {}): Promise<void> {

@@ -20,6 +20,16 @@ export interface BlobInfo {
   readonly size: number;
 }
 
+/** Options of `RegistryStorage.openBlob`. */
+export interface OpenBlobOptions {
+  /**
+   * What `statBlob` has just answered for this repository and digest. A backend may take the
+   * blob's visibility and size from it instead of checking again: the blob GET route passes it,
+   * so a download costs one visibility check, not two.
+   */
+  readonly stat?: BlobInfo;
+}
+
 /** An upload session (distribution-spec "blob upload"). */
 export interface UploadInfo {
   readonly id: string;
@@ -79,7 +89,7 @@ export interface RegistryStorage {
   /** Size and digest of a blob visible in `repository`, or undefined. */
   statBlob(repository: string, digest: Hash): Promise<BlobInfo | undefined>;
   /** The blob's bytes (optionally a byte range), or undefined when not visible in `repository`. */
-  openBlob(repository: string, digest: Hash, range?: ByteRange): Promise<Readable | undefined>;
+  openBlob(repository: string, digest: Hash, range?: ByteRange, options?: OpenBlobOptions): Promise<Readable | undefined>;
   /** Makes a blob stored for any repository visible in `repository` (cross-repo mount). False if the blob does not exist. */
   linkBlob(repository: string, digest: Hash): Promise<boolean>;
   /** Makes a blob invisible in `repository`; false if it was not visible there. Content goes at gc. */
@@ -103,6 +113,8 @@ export interface RegistryStorage {
 
   /** A manifest by tag or by digest string, or undefined. */
   getManifest(repository: string, reference: string): Promise<StoredManifest | undefined>;
+  /** Whether `getManifest(repository, digest)` would find one, without reading its bytes. */
+  hasManifest(repository: string, digest: Hash): Promise<boolean>;
   /**
    * Stores manifest bytes under their digest (and `tag` if given, atomically moved to the new
    * digest). With `subject`, the manifest is recorded as a referrer of that digest, listed by
