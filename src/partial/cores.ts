@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { MediaType } from '../types/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
+import type { Manifest } from '../v1/manifest.ts';
 import type { StreamOptions } from '../v1/interfaces.ts';
 import type { Repository } from '../name/index.ts';
 
@@ -39,6 +40,11 @@ export interface UncompressedLayer {
 /** An image whose manifest exists and whose layers are found by compressed digest. */
 export interface CompressedImageCore extends ImageCore {
   rawManifest(): Promise<Buffer>;
+  /**
+   * The parsed `rawManifest()`, when the core has it already (ggcr's `partial.WithManifest`):
+   * the view then uses it instead of parsing the bytes again.
+   */
+  manifest?(): Promise<Manifest>;
   layerByDigest(h: Hash): Promise<CompressedLayer>;
   descriptor?(): Promise<Descriptor>;
 }

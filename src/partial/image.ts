@@ -37,7 +37,7 @@ class CompressedImageView implements Image {
     this.#core = core;
     this.rawManifest = lazy(() => core.rawManifest());
     this.rawConfigFile = lazy(() => core.rawConfigFile());
-    this.manifest = lazy(async () => parseManifest(await this.rawManifest()));
+    this.manifest = lazy(async () => (core.manifest ? core.manifest() : parseManifest(await this.rawManifest())));
     this.configFile = lazy(async () => parseConfigFile(await this.rawConfigFile()));
     this.digest = lazy(async () => Hash.of(await this.rawManifest()));
     this.layers = lazy(async () => {

@@ -65,6 +65,8 @@ export interface FetchedManifest {
   readonly mediaType: string;
   readonly digest: Hash;
   readonly descriptor: Descriptor;
+  /** `bytes` parsed as JSON, once, when fetched: the views build their typed documents from it. */
+  readonly json: object;
 }
 
 function headerOf(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -98,14 +100,19 @@ export async function fetchManifest(t: Transport, repo: Repository, ref: string,
     throw new DigestMismatchError(`manifest ${repo.name()}@${ref}: the registry sent bytes that hash to ${digest}`, ref, digest.toString());
   }
   const descriptor: { -readonly [K in keyof Descriptor]: Descriptor[K] } = { mediaType, size: bytes.length, digest };
+  let json: unknown;
   try {
-    const doc = JSON.parse(bytes.toString('utf8')) as { annotations?: Record<string, string>; artifactType?: string };
-    if (doc.annotations) descriptor.annotations = doc.annotations;
-    if (typeof doc.artifactType === 'string') descriptor.artifactType = doc.artifactType;
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     throw new BadDocumentError(`manifest ${repo.name()}:${ref} is not valid JSON: ${(err as Error).message}`, '', { cause: err });
   }
-  return { bytes, mediaType, digest, descriptor };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new BadDocumentError(`manifest ${repo.name()}:${ref} is not a JSON object`, '');
+  }
+  const doc = json as { annotations?: Record<string, string>; artifactType?: unknown };
+  if (doc.annotations) descriptor.annotations = doc.annotations;
+  if (typeof doc.artifactType === 'string') descriptor.artifactType = doc.artifactType;
+  return { bytes, mediaType, digest, descriptor, json: doc };
 }
 
 /** HEADs a manifest: its descriptor without the body. ggcr requires all three headers. */

@@ -11,6 +11,7 @@ import { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex } from '../v1/interfaces.ts';
 import { parseIndexManifest, parseManifest, type IndexManifest } from '../v1/manifest.ts';
+import { expectObject, parseJSON } from '../v1/guard.ts';
 import { compressedToImage } from '../partial/image.ts';
 import type { BlobProgressCallback, ProgressCallback } from '../v1/progress.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
@@ -102,10 +103,12 @@ export function remoteImage(ctx: RemoteContext, fetched: FetchedManifest, desc: 
   if (!types.isImage(fetched.mediaType) && !types.isImage(desc.mediaType)) {
     throw new UnexpectedMediaTypeError(`${ctx.repo.name()}@${fetched.digest} is ${fetched.mediaType}, not an image manifest`);
   }
-  const manifest = lazy(async () => parseManifest(fetched.bytes));
+  // One parse per fetched manifest: the view's manifest(), layers() and configName() use it too.
+  const manifest = lazy(async () => parseManifest(fetched.json));
   const img = compressedToImage({
     mediaType: async () => fetched.mediaType || desc.mediaType,
     rawManifest: async () => fetched.bytes,
+    manifest,
     descriptor: async () => desc,
     rawConfigFile: async () => {
       const c = (await manifest()).config;
@@ -123,6 +126,12 @@ export function remoteImage(ctx: RemoteContext, fetched: FetchedManifest, desc: 
   return img;
 }
 
+/** A child manifest carried in its descriptor's `data`, verified, as if fetched. */
+function inlineManifest(d: Descriptor): FetchedManifest {
+  const bytes = Buffer.from(verifyDescriptorData(d));
+  return { bytes, mediaType: d.mediaType, digest: d.digest, descriptor: d, json: expectObject(parseJSON(bytes, `manifest ${d.digest}`), '') };
+}
+
 /** Wraps a fetched index manifest as an `ImageIndex` whose children are fetched on demand. */
 export function remoteIndex(
   ctx: RemoteContext,
@@ -132,13 +141,11 @@ export function remoteIndex(
   if (!types.isIndex(fetched.mediaType) && !types.isIndex(desc.mediaType)) {
     throw new UnexpectedMediaTypeError(`${ctx.repo.name()}@${fetched.digest} is ${fetched.mediaType}, not an index`);
   }
-  const im = lazy(async (): Promise<IndexManifest> => parseIndexManifest(fetched.bytes));
+  const im = lazy(async (): Promise<IndexManifest> => parseIndexManifest(fetched.json));
   const child = async (h: Hash): Promise<{ d: Descriptor; f: FetchedManifest }> => {
     const d = (await im()).manifests.find((x) => x.digest.equals(h));
     if (!d) throw new NotFoundError(`index ${ctx.repo.name()}@${fetched.digest} has no child ${h}`);
-    const f = d.data
-      ? { bytes: Buffer.from(verifyDescriptorData(d)), mediaType: d.mediaType, digest: d.digest, descriptor: d }
-      : await fetchManifest(ctx.transport, ctx.repo, d.digest.toString(), [d.mediaType], ctx.signal);
+    const f = d.data ? inlineManifest(d) : await fetchManifest(ctx.transport, ctx.repo, d.digest.toString(), [d.mediaType], ctx.signal);
     return { d, f };
   };
   return {

@@ -10,7 +10,7 @@
 export { get, head, image, index, layer, type RemoteDescriptor } from './read.ts';
 export { list, catalog, referrers, nextLink } from './list.ts';
 export { write, writeIndex, writeLayer, multiWrite, put, tag, del as delete, del } from './write.ts';
-export { uploadBlob, MONOLITHIC_LIMIT, type BlobSource, type UploadOutcome } from './upload.ts';
+export { uploadBlob, MONOLITHIC_LIMIT, type BlobSource, type UploadOptions, type UploadOutcome } from './upload.ts';
 export { Puller, Pusher } from './session.ts';
 export { Schema1Error, schema1BlobSums, type Schema1Image } from './schema1.ts';
 export { platformMatches, pickChild } from './platform.ts';

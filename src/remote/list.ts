@@ -92,7 +92,7 @@ export async function referrers(subject: Digest | string, options: RemoteOptions
     const h = d.hash();
     try {
       const f = await fetchManifest(t, repo, `${h.algorithm}-${h.hex}`, [types.OCIImageIndex], options.signal);
-      manifests = [...parseIndexManifest(f.bytes).manifests];
+      manifests = [...parseIndexManifest(f.json).manifests];
     } catch (err) {
       if ((err as { status?: number }).status === 404) return [];
       throw err;

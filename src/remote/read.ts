@@ -7,7 +7,7 @@ import { Digest, parseReference, type Reference } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, Layer } from '../v1/interfaces.ts';
-import { parseIndexManifest } from '../v1/manifest.ts';
+import { lazy } from '../internal/lazy/index.ts';
 import { Platform } from '../v1/platform.ts';
 import { compressedToLayer } from '../partial/layer.ts';
 import { ACCEPT_ALL, ACCEPT_INDEX, fetchManifest, headManifest, headBlob, transportFor, type FetchedManifest } from './fetcher.ts';
@@ -46,7 +46,8 @@ async function context(ref: Reference, options: RemoteOptions): Promise<RemoteCo
   };
 }
 
-async function resolveImage(ctx: RemoteContext, fetched: FetchedManifest, options: RemoteOptions, depth = 0): Promise<Image> {
+/** The image `fetched` is, or the platform's image of the index it is; `index` is its view when made already. */
+async function resolveImage(ctx: RemoteContext, fetched: FetchedManifest, options: RemoteOptions, index?: () => Promise<ImageIndex>, depth = 0): Promise<Image> {
   if (types.isImage(fetched.mediaType)) return remoteImage(ctx, fetched);
   if (types.isSchema1(fetched.mediaType)) {
     throw new Schema1Error(`${ctx.repo.name()}@${fetched.digest} is a schema 1 manifest, which has no OCI image view: use schema1() (ggcr #377)`);
@@ -55,14 +56,14 @@ async function resolveImage(ctx: RemoteContext, fetched: FetchedManifest, option
     throw new UnexpectedMediaTypeError(`${ctx.repo.name()}@${fetched.digest} is ${JSON.stringify(fetched.mediaType)}: not an image or an index`);
   }
   const wanted = options.platform ?? DEFAULT_PLATFORM;
-  const im = parseIndexManifest(fetched.bytes);
+  const im = await (index ? await index() : remoteIndex(ctx, fetched)).indexManifest();
   const d = pickChild(im.manifests, wanted);
   if (!d) {
     const have = im.manifests.map((m) => (m.platform ? Platform.toString(m.platform) : '(none)')).join(', ');
     throw new NotFoundError(`no child of ${ctx.repo.name()}@${fetched.digest} matches platform ${Platform.toString(wanted)} (it has: ${have})`);
   }
   const child = await fetchManifest(ctx.transport, ctx.repo, d.digest.toString(), [d.mediaType], ctx.signal);
-  if (types.isIndex(child.mediaType) && depth < 8) return resolveImage(ctx, child, options, depth + 1);
+  if (types.isIndex(child.mediaType) && depth < 8) return resolveImage(ctx, child, options, undefined, depth + 1);
   return remoteImage(ctx, child, d);
 }
 
@@ -77,13 +78,15 @@ export async function get(ref: Reference | string, options: RemoteOptions = {}):
   const r = toRef(ref);
   const ctx = await context(r, options);
   const fetched = await fetchManifest(ctx.transport, ctx.repo, r.identifier(), ACCEPT_ALL, options.signal);
+  // One index view, so image() and imageIndex() share its parsed manifest.
+  const imageIndex = lazy(async (): Promise<ImageIndex> => remoteIndex(ctx, fetched));
   return {
     ref: r,
     descriptor: fetched.descriptor,
     manifest: fetched.bytes,
     mediaType: fetched.mediaType,
-    image: () => resolveImage(ctx, fetched, options),
-    imageIndex: async () => remoteIndex(ctx, fetched),
+    image: () => resolveImage(ctx, fetched, options, imageIndex),
+    imageIndex,
     schema1: async () => remoteSchema1(ctx, fetched),
   };
 }

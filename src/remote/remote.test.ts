@@ -7,6 +7,7 @@ import * as remote from './index.ts';
 import * as random from '../random/index.ts';
 import * as validate from '../validate/index.ts';
 import * as types from '../types/index.ts';
+import * as partial from '../partial/index.ts';
 import { basic } from '../authn/authenticator.ts';
 import { listen, type RunningRegistry } from '../registry/server.ts';
 import { serverAuth } from '../registry/auth/server-auth.ts';
@@ -91,6 +92,35 @@ describe('remote against our registry', () => {
     assert.ok((await remote.head(`${reg.host}/mw/other:idx`)).digest.equals(await idx.digest()));
     // Within one session a layer is pushed once, whatever references it.
     assert.equal(lines.filter((l) => l.startsWith('pushed blob')).length, 2 + 2);
+  });
+
+  test('each fetched manifest is parsed once, whichever views read it', async () => {
+    const idx = random.index(1000, 2, 2, { seed: 'parse-once', platforms: ['linux/amd64', 'linux/arm64'] });
+    const ref = `${reg.host}/app/parse-once:v1`;
+    await remote.writeIndex(ref, idx);
+    const amd64 = (await idx.indexManifest()).manifests.find((d) => d.platform?.architecture === 'amd64')!;
+    const parses = new Map([
+      [(await idx.rawManifest()).toString('utf8'), 0],
+      [(await (await idx.image(amd64.digest)).rawManifest()).toString('utf8'), 0],
+    ]);
+    const parse = JSON.parse;
+    JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      const n = parses.get(text);
+      if (n !== undefined) parses.set(text, n + 1);
+      return parse(text, reviver);
+    }) as typeof JSON.parse;
+    try {
+      const desc = await remote.get(ref);
+      const [img, index] = await Promise.all([desc.image(), desc.imageIndex()]);
+      assert.equal((await index.indexManifest()).manifests.length, 2);
+      const [m, layers, config] = await Promise.all([img.manifest(), img.layers(), img.configName(), img.digest(), img.mediaType()]);
+      assert.ok(config.equals(m.config.digest));
+      // The layers are described by the very manifest the image hands out, not by a second parse.
+      for (const [i, l] of layers.entries()) assert.equal(await partial.descriptor(l), m.layers[i]);
+    } finally {
+      JSON.parse = parse;
+    }
+    assert.deepEqual([...parses.values()], [1, 1], 'the index, then the amd64 image');
   });
 
   test('referrers: listed through the API, filtered by artifactType', async () => {

@@ -31,7 +31,11 @@ export interface Schema1Image {
 
 /** The blob digests of a schema 1 manifest, base first, as listed (duplicates kept). */
 export function schema1BlobSums(raw: Uint8Array): Hash[] {
-  const doc = expectObject(parseJSON(raw, 'schema 1 manifest'), '');
+  return blobSums(parseJSON(raw, 'schema 1 manifest'));
+}
+
+function blobSums(json: unknown): Hash[] {
+  const doc = expectObject(json, '');
   if (doc['schemaVersion'] !== 1) throw new BadDocumentError(`expected schemaVersion 1, got ${JSON.stringify(doc['schemaVersion'])}`, 'schemaVersion');
   const fs = doc['fsLayers'];
   if (!Array.isArray(fs)) throw new BadDocumentError('expected an array', 'fsLayers');
@@ -42,7 +46,7 @@ export function schema1BlobSums(raw: Uint8Array): Hash[] {
 export function remoteSchema1(ctx: RemoteContext, fetched: FetchedManifest): Schema1Image {
   if (!types.isSchema1(fetched.mediaType)) throw new Schema1Error(`${ctx.repo.name()}@${fetched.digest} is ${fetched.mediaType}, not schema 1`);
   const layers = lazy(async (): Promise<readonly Layer[]> => {
-    const sums = schema1BlobSums(fetched.bytes);
+    const sums = blobSums(fetched.json);
     const sizes = new Map<string, Promise<number>>();
     const sizeOf = (h: Hash): Promise<number> => {
       let p = sizes.get(h.toString());

@@ -45,14 +45,31 @@ function skip(n: number): Transform {
   });
 }
 
-/** Counts bytes for progress as they leave. */
-function meter(onBytes: (n: number) => void): Transform {
+/** Reports the offset in the blob that the bytes leaving have reached, this attempt starting at `from`. */
+function meter(from: number, reach: (offset: number) => void): Transform {
+  let offset = from;
   return new Transform({
     transform(chunk: Buffer, _e, cb: TransformCallback) {
-      onBytes(chunk.length);
+      offset += chunk.length;
+      reach(offset);
       cb(null, chunk);
     },
   });
+}
+
+/**
+ * A blob's progress as the furthest offset any attempt reached, capped at its size: a body sent
+ * again (a retried POST, a PATCH resumed from the registry's offset) re-covers ground already
+ * counted, so it adds nothing, and the count never passes the size or goes back.
+ */
+function highWater(size: number, report: (complete: number) => void): (offset: number) => void {
+  let reached = -1; // so that even an empty blob reports its end
+  return (offset) => {
+    const n = size >= 0 ? Math.min(offset, size) : offset;
+    if (n <= reached) return;
+    reached = n;
+    report(n);
+  };
 }
 
 function location(t: Transport, headers: Record<string, string | string[] | undefined>, what: string): string {
@@ -79,16 +96,32 @@ async function uploadedBytes(t: Transport, url: string, signal?: AbortSignal): P
   return Number(m[2]) === 0 ? 0 : Number(m[2]) + 1;
 }
 
-/** Uploads `src` into `repo` unless it is there; reports bytes sent through `onBytes`. */
-export async function uploadBlob(
-  t: Transport,
-  repo: Repository,
-  src: BlobSource,
-  options: { signal?: AbortSignal | undefined; onBytes?: ((n: number) => void) | undefined } = {},
-): Promise<UploadOutcome> {
-  const { signal } = options;
+/** Options of {@link uploadBlob}. */
+export interface UploadOptions {
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * How many bytes of the blob are sent: the furthest any attempt got, never more than the size,
+   * so retries and resumed PATCHes do not count twice. Only increases; ends with the size once the
+   * registry has the blob (pushed, mounted or already there).
+   */
+  readonly onProgress?: ((complete: number) => void) | undefined;
+}
+
+/**
+ * Uploads `src` into `repo` unless it is there, reporting progress through `onProgress`.
+ *
+ * @example
+ * const outcome = await uploadBlob(t, repo, { digest, size, open: () => createReadStream(file) }, { onProgress: (n) => bar.update(n) });
+ */
+export async function uploadBlob(t: Transport, repo: Repository, src: BlobSource, options: UploadOptions = {}): Promise<UploadOutcome> {
+  const reach = highWater(src.size, options.onProgress ?? (() => {}));
+  const outcome = await upload(t, repo, src, reach, options.signal);
+  if (src.size >= 0) reach(src.size);
+  return outcome;
+}
+
+async function upload(t: Transport, repo: Repository, src: BlobSource, reach: (offset: number) => void, signal: AbortSignal | undefined): Promise<UploadOutcome> {
   const sig = signal ? { signal } : {};
-  const onBytes = options.onBytes ?? (() => {});
   if ((await headBlob(t, repo, src.digest, signal)) !== undefined) return 'existing';
   const base = `/v2/${repo.repositoryStr()}/blobs/uploads/`;
 
@@ -102,7 +135,7 @@ export async function uploadBlob(
     });
     res.body.resume();
     if (res.status === 201) return 'mounted';
-    return patchAndPut(t, location(t, res.headers, 'mount fallback'), src, onBytes, signal);
+    return patchAndPut(t, location(t, res.headers, 'mount fallback'), src, reach, signal);
   }
 
   if (src.size >= 0 && src.size <= MONOLITHIC_LIMIT) {
@@ -110,22 +143,22 @@ export async function uploadBlob(
       method: 'POST',
       url: `${base}?digest=${src.digest}`,
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(src.size) },
-      body: async () => pipe(await src.open(), meter(onBytes)),
+      body: async () => pipe(await src.open(), meter(0, reach)),
       expect: [201, 202],
       ...sig,
     });
     res.body.resume();
     if (res.status === 201) return 'pushed';
     // A registry that ignores the digest opened a session instead; finish it the usual way.
-    return patchAndPut(t, location(t, res.headers, 'monolithic upload'), src, onBytes, signal);
+    return patchAndPut(t, location(t, res.headers, 'monolithic upload'), src, reach, signal);
   }
 
   const res = await t.request({ method: 'POST', url: base, headers: { 'Content-Type': 'application/json' }, expect: [202], ...sig });
   res.body.resume();
-  return patchAndPut(t, location(t, res.headers, 'upload start'), src, onBytes, signal);
+  return patchAndPut(t, location(t, res.headers, 'upload start'), src, reach, signal);
 }
 
-async function patchAndPut(t: Transport, url: string, src: BlobSource, onBytes: (n: number) => void, signal?: AbortSignal): Promise<UploadOutcome> {
+async function patchAndPut(t: Transport, url: string, src: BlobSource, reach: (offset: number) => void, signal?: AbortSignal): Promise<UploadOutcome> {
   const sig = signal ? { signal } : {};
   let offset = 0;
   let next = url;
@@ -143,7 +176,7 @@ async function patchAndPut(t: Transport, url: string, src: BlobSource, onBytes: 
         method: 'PATCH',
         url: next,
         headers,
-        body: async () => pipe(await src.open(), skip(from), meter(onBytes)),
+        body: async () => pipe(await src.open(), skip(from), meter(from, reach)),
         expect: [202, 201, 204],
         // The whole PATCH is resumed below from the registry's offset, not replayed from zero.
         retry: false,

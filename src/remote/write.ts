@@ -19,7 +19,11 @@ function toRef(ref: Reference | string): Reference {
   return typeof ref === 'string' ? parseReference(ref) : ref;
 }
 
-/** Progress across one write: totals grow as blobs are found, so `complete ≤ total` always. */
+/**
+ * Progress across one write: the total grows as blobs are found, and `complete` is the sum of
+ * each blob's own count (its upload's high-water mark, at most its size), so it reaches the total
+ * only when every blob has, however often a body was resent.
+ */
 class Progress {
   total = 0;
   complete = 0;
@@ -27,14 +31,18 @@ class Progress {
   constructor(report?: RemoteOptions['onProgress']) {
     this.report = report;
   }
-  add(n: number): void {
-    this.total += n;
+  /** Adds a blob of `size` bytes to the total; the function returned moves its count to `reached`. */
+  blob(size: number): (reached: number) => void {
+    this.total += size;
     this.report?.({ total: this.total, complete: this.complete });
-  }
-  done(n: number): void {
-    // A body sent twice (a registry that turned a monolithic POST into a session) counts once.
-    this.complete = Math.min(this.complete + n, this.total);
-    this.report?.({ total: this.total, complete: this.complete });
+    let counted = 0;
+    return (reached) => {
+      const n = Math.min(reached, size);
+      if (n <= counted) return;
+      this.complete += n - counted;
+      counted = n;
+      this.report?.({ total: this.total, complete: this.complete });
+    };
   }
 }
 
@@ -65,8 +73,7 @@ export async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
   const p = (async () => {
     // Foreign and non-distributable layers stay where their urls say unless asked (ggcr).
     if (!types.isDistributable(mediaType) && !s.options.allowNondistributableArtifacts) return 'existing' as const;
-    s.progress.add(size);
-    let sent = 0;
+    const count = s.progress.blob(size);
     const blob = (complete: number) => s.options.onBlobProgress?.({ digest: key, total: size, complete });
     blob(0);
     const outcome = await uploadBlob(
@@ -75,15 +82,12 @@ export async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
       { digest, size, open: () => l.compressed(s.options.signal ? { signal: s.options.signal } : {}), mountFrom: mountSource(l) },
       {
         signal: s.options.signal,
-        onBytes: (n) => {
-          sent += n;
-          s.progress.done(n);
-          blob(Math.min(sent, size));
+        onProgress: (complete) => {
+          count(complete);
+          blob(complete);
         },
       },
     );
-    if (outcome !== 'pushed') s.progress.done(size);
-    blob(size);
     s.options.log?.(`${outcome} blob: ${digest}`);
     return outcome;
   })();
@@ -125,10 +129,8 @@ export async function writeImageIn(s: Session, img: Image, ref: string): Promise
   const cfgDigest = await img.configName();
   await mapLimit(
     [async (): Promise<unknown> => {
-      s.progress.add(cfg.length);
-      const outcome = await uploadBlob(s.t, s.repo, { digest: cfgDigest, size: cfg.length, open: async () => Readable.from([cfg]) }, { signal: s.options.signal, onBytes: (n) => s.progress.done(n) });
-      if (outcome !== 'pushed') s.progress.done(cfg.length);
-      return outcome;
+      const count = s.progress.blob(cfg.length);
+      return uploadBlob(s.t, s.repo, { digest: cfgDigest, size: cfg.length, open: async () => Readable.from([cfg]) }, { signal: s.options.signal, onProgress: count });
     }, ...layers.map((l) => (): Promise<unknown> => pushLayer(s, l))],
     s.options.jobs ?? DEFAULT_JOBS,
     (f) => f(),

@@ -2,7 +2,8 @@
  * @module The bearer token exchange (Docker token spec, ggcr's `bearerTransport.Refresh`):
  * `GET realm?scope=…&scope=…&service=…` with Basic credentials for the realm's host only, or,
  * with an identity token, the OAuth2 `POST` (`grant_type=refresh_token`) falling back to the GET
- * when the token server answers 404. Token-server redirects are followed and re-validated.
+ * when the token server answers 404. Token-server redirects are followed (`redirect.ts`) and
+ * re-validated as realms.
  * https://distribution.github.io/distribution/spec/auth/token/ and …/auth/oauth/
  */
 import type { AuthConfig } from '../../authn/authenticator.ts';
@@ -10,10 +11,10 @@ import { readAll, SMALL_BODY_LIMIT } from '../../internal/limit/index.ts';
 import { redactURL } from '../../internal/redact/index.ts';
 import { basicAuthorization } from './basic.ts';
 import { errorFromResponse } from './check-response.ts';
-import { AuthChallengeError, isTransportError, RequestFailedError } from './errors.ts';
-import { urlAddress } from './host.ts';
-import { discard, type HttpClient, type HttpResponse } from './http-client.ts';
-import { MAX_REDIRECTS } from './options.ts';
+import { openBody } from './body.ts';
+import { AuthChallengeError, isTransportError } from './errors.ts';
+import type { HttpClient, HttpResponse } from './http-client.ts';
+import { followRedirects } from './redirect.ts';
 import { validateRealm } from './ssrf.ts';
 
 /** ggcr sends its user agent name as the OAuth2 client id; this is ours. */
@@ -42,8 +43,6 @@ export interface Token {
   readonly expiresInMs?: number;
 }
 
-const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-
 /** Exchanges credentials for a token. Fails with `TransportError` (the server's answer) or `AuthChallengeError`. */
 export async function fetchToken(client: HttpClient, req: TokenRequest): Promise<Token> {
   if (req.auth.identityToken) {
@@ -71,46 +70,36 @@ function oauth(client: HttpClient, req: TokenRequest, refreshToken: string): Pro
   return exchange(client, req, 'POST', new URL(req.realm), form.toString()).then((res) => parseToken(res, req.realm));
 }
 
-/** Sends one token request, following re-validated redirects; Basic credentials go to the realm's host only. */
+/**
+ * Sends one token request, following redirects re-validated as realms; Basic credentials go to
+ * the realm's host only (the shared redirect loop drops them when a hop leaves it).
+ */
 async function exchange(client: HttpClient, req: TokenRequest, method: string, start: URL, form: string | undefined): Promise<HttpResponse> {
   // A registry token is used as is and never exchanged, so only user/password or `auth` remain.
   const { registryToken: _unused, ...exchangeable } = req.auth;
   const credentials = basicAuthorization(exchangeable);
-  const realmAddress = urlAddress(req.realm);
-  let url = start;
-  let body = form;
-  for (let hop = 0; ; hop++) {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    if (credentials && urlAddress(url) === realmAddress) headers['authorization'] = credentials;
-    const target = url;
-    const sentBody = body;
-    const res = await client.sendRetrying(
-      async () => ({ method, url: target, headers, body: sentBody, signal: req.signal, secret: 'token exchange' }),
-      { retry: true, replayable: true, signal: req.signal },
-    );
-    const location = res.headers['location'];
-    if (REDIRECTS.has(res.status) && typeof location === 'string') {
-      discard(res.body);
-      if (hop >= MAX_REDIRECTS) {
-        throw new RequestFailedError(`stopped after ${MAX_REDIRECTS} redirects`, { method, url: redactURL(url) });
-      }
-      let next: URL;
-      try {
-        next = validateRealm(new URL(location, url).href, req.registryHost, req.allowHttp);
-      } catch (err) {
-        throw new AuthChallengeError(`refusing token-server redirect from ${redactURL(url)}: ${(err as Error).message}`, { cause: err });
-      }
-      if (res.status !== 307 && res.status !== 308 && method !== 'GET') {
-        method = 'GET';
-        body = undefined;
-      }
-      url = next;
-      continue;
-    }
-    if (res.status !== 200) throw await errorFromResponse(res, method, url);
-    return res;
-  }
+  const headers: Record<string, string> = {};
+  if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  if (credentials) headers['authorization'] = credentials;
+  const { res, hop } = await followRedirects(
+    { method, url: start, headers, body: form },
+    (h) =>
+      client.sendRetrying(
+        async () => ({ method: h.method, url: h.url, headers: h.headers, body: await openBody(h.body), signal: req.signal, secret: 'token exchange' }),
+        { retry: true, replayable: true, signal: req.signal },
+      ),
+    {
+      target: (from, location) => {
+        try {
+          return validateRealm(new URL(location, from).href, req.registryHost, req.allowHttp);
+        } catch (err) {
+          throw new AuthChallengeError(`refusing token-server redirect from ${redactURL(from)}: ${(err as Error).message}`, { cause: err });
+        }
+      },
+    },
+  );
+  if (res.status !== 200) throw await errorFromResponse(res, hop.method, hop.url);
+  return res;
 }
 
 async function parseToken(res: HttpResponse, realm: URL): Promise<Token> {

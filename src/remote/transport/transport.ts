@@ -7,15 +7,15 @@
  */
 import type { Readable } from 'node:stream';
 import type { Registry } from '../../name/registry.ts';
-import { redactURL } from '../../internal/redact/index.ts';
 import { isReplayable, openBody, type RequestBody } from './body.ts';
 import { parseChallenges } from './challenge.ts';
 import { errorFromResponse } from './check-response.ts';
 import { dispatcherPicker } from './dispatcher.ts';
-import { AuthChallengeError, RequestFailedError } from './errors.ts';
-import { isRegistryURL, urlAddress } from './host.ts';
+import { AuthChallengeError } from './errors.ts';
+import { isRegistryURL } from './host.ts';
 import { discard, HttpClient, release, type HttpResponse } from './http-client.ts';
-import { MAX_REDIRECTS, resolveRetry, type TransportOptions } from './options.ts';
+import { resolveRetry, type TransportOptions } from './options.ts';
+import { followRedirects, type RedirectHop } from './redirect.ts';
 import { ping } from './ping.ts';
 import { crossHostToken, RegistryAuth } from './registry-auth.ts';
 import type { Token } from './token.ts';
@@ -61,14 +61,8 @@ export interface Transport {
   readonly tokenAnswer: Token | undefined;
 }
 
-const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-
-/** One hop of a request (the request itself, or a redirect of it). */
-interface Hop {
-  readonly method: string;
-  readonly url: URL;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: RequestBody | undefined;
+/** One hop of a request, with what the transport needs to send it. */
+interface Hop extends RedirectHop {
   readonly retry: boolean;
   readonly expect: readonly number[] | undefined;
   readonly signal: AbortSignal | undefined;
@@ -78,10 +72,6 @@ interface Hop {
 
 function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
   return a && b ? AbortSignal.any([a, b]) : (a ?? b);
-}
-
-function first(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }
 
 class RegistryTransport implements Transport {
@@ -117,44 +107,23 @@ class RegistryTransport implements Transport {
   async request(req: TransportRequest): Promise<TransportResponse> {
     const signal = combine(this.#signal, req.signal);
     signal?.throwIfAborted();
-    let method = req.method.toUpperCase();
-    let url = this.#resolve(req.url);
-    let body = req.body;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+    const retry = req.retry ?? true;
     const expect = req.expect;
-    for (let hop = 0; ; hop++) {
-      const current: Hop = { method, url, headers, body, retry: req.retry ?? true, expect, signal };
-      const res = await this.#hop(current);
-      const location = first(res.headers['location']);
-      const keepsBody = res.status === 307 || res.status === 308;
-      // Like Go's client, a one-shot body cannot follow a 307/308: the redirect itself is the answer.
-      const canFollow = REDIRECTS.has(res.status) && location !== undefined && !(keepsBody && body !== undefined && !isReplayable(body));
-      if ((req.followRedirects ?? true) && canFollow) {
-        discard(res.body);
-        release(current.opened);
-        if (hop >= MAX_REDIRECTS) {
-          throw new RequestFailedError(`stopped after ${MAX_REDIRECTS} redirects`, { method, url: redactURL(url) });
-        }
-        const next = this.#resolve(checkRedirect(url, location, this.#host).href);
-        if (!keepsBody && method !== 'GET' && method !== 'HEAD') {
-          // 301/302/303 turn a write into a GET without body (Go, browsers).
-          method = 'GET';
-          body = undefined;
-          delete headers['content-type'];
-          delete headers['content-length'];
-        }
-        if (urlAddress(next) !== urlAddress(url)) {
-          delete headers['authorization'];
-          delete headers['cookie'];
-        }
-        url = next;
-        continue;
-      }
-      const ok = expect ? expect.includes(res.status) : res.status >= 200 && res.status < 300;
-      if (!ok) throw await errorFromResponse(res, method, url);
-      return { status: res.status, headers: res.headers, body: res.body, url: url.href };
-    }
+    let current: Hop | undefined;
+    const { res, hop } = await followRedirects(
+      { method: req.method.toUpperCase(), url: this.#resolve(req.url), headers, body: req.body },
+      (h) => this.#hop((current = { ...h, retry, expect, signal })),
+      {
+        follow: req.followRedirects,
+        target: (from, location) => this.#resolve(checkRedirect(from, location, this.#host).href),
+        leaving: () => release(current?.opened),
+      },
+    );
+    const ok = expect ? expect.includes(res.status) : res.status >= 200 && res.status < 300;
+    if (!ok) throw await errorFromResponse(res, hop.method, hop.url);
+    return { status: res.status, headers: res.headers, body: res.body, url: hop.url.href };
   }
 
   /** A path on the registry, or an absolute URL; the registry's own host always gets the ping's scheme (ggcr's schemeTransport). */
