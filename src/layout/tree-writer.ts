@@ -12,6 +12,7 @@ import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, Layer, StreamOptions } from '../v1/interfaces.ts';
 import type { ProgressCallback } from '../v1/progress.ts';
 import { mapLimit } from '../internal/limiter/index.ts';
+import { TransferProgress } from '../internal/progress/index.ts';
 import { blobPresent, writeBlobFile, writeUnnamedBlob } from './blob-writer.ts';
 import { inlineData } from './source-blobs.ts';
 
@@ -24,49 +25,28 @@ function hasBlob(x: object): x is WithBlob {
   return typeof (x as Partial<WithBlob>).blob === 'function';
 }
 
-/** Bytes written against bytes found so far; reported through the caller's callback. */
-class Progress {
-  total = 0;
-  complete = 0;
-  readonly #report: ProgressCallback | undefined;
-  constructor(report: ProgressCallback | undefined) {
-    this.#report = report;
-  }
-  found(n: number): void {
-    this.total += Math.max(n, 0);
-    this.#report?.({ total: this.total, complete: this.complete });
-  }
-  done(n: number): void {
-    this.complete = Math.min(this.complete + n, this.total);
-    this.#report?.({ total: this.total, complete: this.complete });
-  }
-}
-
 /** One write into a layout folder. */
 export interface TreeWrite {
   readonly root: string;
   readonly jobs: number;
   readonly signal?: AbortSignal | undefined;
-  readonly progress: Progress;
+  readonly progress: TransferProgress;
 }
 
 /** Starts a write into `root`. */
 export function treeWrite(root: string, options: { jobs: number; signal?: AbortSignal | undefined; onProgress?: ProgressCallback | undefined }): TreeWrite {
-  return { root, jobs: options.jobs, signal: options.signal, progress: new Progress(options.onProgress) };
+  return { root, jobs: options.jobs, signal: options.signal, progress: new TransferProgress(options.onProgress) };
 }
 
 /** Writes one blob, counting its bytes. */
 async function writeCounted(w: TreeWrite, h: Hash, size: number, open: () => Promise<Readable>, signal = w.signal): Promise<void> {
-  w.progress.found(size);
+  const advance = w.progress.blob(h.toString(), size);
   let sent = 0;
   const outcome = await writeBlobFile(w.root, h, size, open, {
     signal,
-    onBytes: (n) => {
-      sent += n;
-      w.progress.done(n);
-    },
+    onBytes: (n) => advance((sent += n)),
   });
-  if (outcome === 'present') w.progress.done(size - sent);
+  if (outcome === 'present') advance(size);
 }
 
 /** Writes an in-memory document (manifest, config, index) as a blob. */
@@ -87,7 +67,9 @@ async function knownOrUndefined<T>(fn: () => Promise<T>): Promise<T | undefined>
 async function writeLayer(w: TreeWrite, layer: Layer, signal: AbortSignal): Promise<void> {
   const digest = await knownOrUndefined(() => layer.digest());
   if (!digest) {
-    await writeUnnamedBlob(w.root, () => layer.compressed({ signal }), () => layer.digest(), { signal, onBytes: (n) => w.progress.done(n) });
+    const advance = w.progress.blob(undefined, -1);
+    let sent = 0;
+    await writeUnnamedBlob(w.root, () => layer.compressed({ signal }), () => layer.digest(), { signal, onBytes: (n) => advance((sent += n)) });
     return;
   }
   const size = (await knownOrUndefined(() => layer.size())) ?? -1;

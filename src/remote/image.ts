@@ -20,6 +20,7 @@ import { readAll } from '../internal/limit/index.ts';
 import { sameBytesAs, verifyDescriptorData, verifyStream } from '../internal/verify/index.ts';
 import { checkRedirect, type Transport } from './transport/index.ts';
 import { fetchBlob, fetchManifest, headBlob, type FetchedManifest } from './fetcher.ts';
+import { TransferProgress } from '../internal/progress/index.ts';
 import { MANIFEST_LIMIT } from './options.ts';
 
 /** Shared by the views of one pull: the repository and its transport. */
@@ -30,18 +31,18 @@ export interface RemoteContext {
   /** Pull progress: every blob read through these views counts (bytes, overall and per blob). */
   readonly onProgress?: ProgressCallback | undefined;
   readonly onBlobProgress?: BlobProgressCallback | undefined;
-  /** Running totals shared by the views of one pull. */
-  readonly totals?: { total: number; complete: number };
+  /** Overall progress shared by the views of one pull. */
+  readonly totals?: TransferProgress;
 }
 
 /** Reports a blob's bytes as they are read (pulls have progress too, unlike ggcr). */
 function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
   if (!ctx.onProgress && !ctx.onBlobProgress) return s;
-  const totals = ctx.totals ?? { total: 0, complete: 0 };
   const size = Math.max(desc.size, 0);
-  totals.total += size;
-  let seen = 0;
   const key = desc.digest.toString();
+  // A blob read twice (a retried copy, a second writer) counts once towards the overall figure.
+  const advance = (ctx.totals ?? new TransferProgress(ctx.onProgress)).blob(key, size);
+  let seen = 0;
   ctx.onBlobProgress?.({ digest: key, total: size, complete: 0 });
   // A pass-through, not a 'data' listener: listening would start the flow before the reader.
   const out = pipe(
@@ -49,8 +50,7 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
     new Transform({
       transform(c: Buffer, _e, cb) {
         seen += c.length;
-        totals.complete = Math.min(totals.complete + c.length, totals.total);
-        ctx.onProgress?.({ total: totals.total, complete: totals.complete });
+        advance(seen);
         ctx.onBlobProgress?.({ digest: key, total: size, complete: Math.min(seen, size) });
         cb(null, c);
       },

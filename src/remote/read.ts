@@ -14,6 +14,7 @@ import { ACCEPT_ALL, ACCEPT_INDEX, fetchManifest, headManifest, headBlob, transp
 import { remoteImage, remoteIndex, remoteLayer, type RemoteContext } from './image.ts';
 import { DEFAULT_PLATFORM, type RemoteOptions } from './options.ts';
 import { pickChild } from './platform.ts';
+import { TransferProgress } from '../internal/progress/index.ts';
 import { remoteSchema1, Schema1Error, type Schema1Image } from './schema1.ts';
 
 function toRef(ref: Reference | string): Reference {
@@ -42,7 +43,7 @@ async function context(ref: Reference, options: RemoteOptions): Promise<RemoteCo
     signal: options.signal,
     onProgress: options.onProgress,
     onBlobProgress: options.onBlobProgress,
-    totals: { total: 0, complete: 0 },
+    totals: new TransferProgress(options.onProgress),
   };
 }
 

@@ -4,6 +4,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import bcrypt from 'bcryptjs';
 import * as remote from './index.ts';
+import { buffer as drain } from 'node:stream/consumers';
 import * as random from '../random/index.ts';
 import * as validate from '../validate/index.ts';
 import * as types from '../types/index.ts';
@@ -37,6 +38,21 @@ describe('remote against our registry', () => {
     const end = pulled[pulled.length - 1]!;
     assert.ok(end.complete > 150_000 && end.complete <= end.total, JSON.stringify(end));
     assert.ok((await remote.head(ref)).digest.equals(await img.digest()));
+  });
+
+  test('pull progress: a layer read twice counts once; complete never passes total and ends at it', async () => {
+    const img = random.image(40_000, 2, { seed: 'pull-twice' });
+    const ref = `${reg.host}/app/twice:v1`;
+    await remote.write(ref, img);
+    const updates: { total: number; complete: number }[] = [];
+    const back = await remote.image(ref, { onProgress: (u) => updates.push(u) });
+    const layers = await back.layers();
+    let bytes = 0;
+    for (const l of layers) bytes += (await drain(await l.compressed())).length;
+    await drain(await layers[0]!.compressed()); // read again, as a retried copy would
+    const last = updates.at(-1)!;
+    assert.deepEqual(last, { total: bytes, complete: bytes });
+    assert.ok(updates.every((u, i) => u.complete <= u.total && (i === 0 || u.complete >= updates[i - 1]!.complete)));
   });
 
   test('an index round trip, and platform resolution to one child', async () => {

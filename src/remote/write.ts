@@ -14,50 +14,24 @@ import type { Transport } from './transport/index.ts';
 import { transportFor, headManifest, ACCEPT_ALL } from './fetcher.ts';
 import { uploadBlob, type UploadOutcome } from './upload.ts';
 import { DEFAULT_JOBS, type RemoteOptions } from './options.ts';
+import { TransferProgress } from '../internal/progress/index.ts';
 
 function toRef(ref: Reference | string): Reference {
   return typeof ref === 'string' ? parseReference(ref) : ref;
-}
-
-/**
- * Progress across one write: the total grows as blobs are found, and `complete` is the sum of
- * each blob's own count (its upload's high-water mark, at most its size), so it reaches the total
- * only when every blob has, however often a body was resent.
- */
-class Progress {
-  total = 0;
-  complete = 0;
-  readonly report: RemoteOptions['onProgress'];
-  constructor(report?: RemoteOptions['onProgress']) {
-    this.report = report;
-  }
-  /** Adds a blob of `size` bytes to the total; the function returned moves its count to `reached`. */
-  blob(size: number): (reached: number) => void {
-    this.total += size;
-    this.report?.({ total: this.total, complete: this.complete });
-    let counted = 0;
-    return (reached) => {
-      const n = Math.min(reached, size);
-      if (n <= counted) return;
-      this.complete += n - counted;
-      counted = n;
-      this.report?.({ total: this.total, complete: this.complete });
-    };
-  }
 }
 
 export interface Session {
   readonly t: Transport;
   readonly repo: Repository;
   readonly options: RemoteOptions;
-  readonly progress: Progress;
+  readonly progress: TransferProgress;
   /** Blobs already handled in this write (an index shares layers between children). */
   readonly seen: Map<string, Promise<UploadOutcome>>;
 }
 
 export async function session(ref: Reference, options: RemoteOptions): Promise<Session> {
   const t = await transportFor(ref.context(), 'push,pull', options);
-  return { t, repo: ref.context(), options, progress: new Progress(options.onProgress), seen: new Map() };
+  return { t, repo: ref.context(), options, progress: new TransferProgress(options.onProgress), seen: new Map() };
 }
 
 /** A layer's source repository when it came from the same registry (for a mount). */
@@ -73,7 +47,7 @@ export async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
   const p = (async () => {
     // Foreign and non-distributable layers stay where their urls say unless asked (ggcr).
     if (!types.isDistributable(mediaType) && !s.options.allowNondistributableArtifacts) return 'existing' as const;
-    const count = s.progress.blob(size);
+    const count = s.progress.blob(key, size);
     const blob = (complete: number) => s.options.onBlobProgress?.({ digest: key, total: size, complete });
     blob(0);
     const outcome = await uploadBlob(
@@ -129,7 +103,7 @@ export async function writeImageIn(s: Session, img: Image, ref: string): Promise
   const cfgDigest = await img.configName();
   await mapLimit(
     [async (): Promise<unknown> => {
-      const count = s.progress.blob(cfg.length);
+      const count = s.progress.blob(cfgDigest.toString(), cfg.length);
       return uploadBlob(s.t, s.repo, { digest: cfgDigest, size: cfg.length, open: async () => Readable.from([cfg]) }, { signal: s.options.signal, onProgress: count });
     }, ...layers.map((l) => (): Promise<unknown> => pushLayer(s, l))],
     s.options.jobs ?? DEFAULT_JOBS,
