@@ -1,10 +1,10 @@
 /**
- * @module Reading blobs of a layout from any FileSource (a folder, an OCI-layout tar), each one
- * verified for digest and size while it streams (ggcr does not verify layout reads), and
- * documents (manifests, configs, indexes) capped at MANIFEST_LIMIT.
+ * @module Reading blobs of a layout from any FileSource (a folder, an OCI-layout tar, the OCI form
+ * of a `docker save` archive), each one verified for digest and size while it streams (ggcr does
+ * not verify layout reads), and documents (manifests, configs, indexes) capped at MANIFEST_LIMIT.
  */
 import { Readable } from 'node:stream';
-import { BadDocumentError, DigestMismatchError, TooLargeError } from '../errors/index.ts';
+import { BadDocumentError, DigestMismatchError, NotFoundError, TooLargeError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
@@ -18,6 +18,15 @@ export interface SourceContext {
   readonly source: FileSource;
   /** Default signal for reads that are not given one. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Which media type an image or index view reports. `'descriptor'` (the default, as ggcr's
+   * layout): the one its parent's descriptor gives, the root always an OCI index. `'document'`
+   * (the tarball reader's rule): the document's own `mediaType` field when it has one, else the
+   * descriptor's, since that field is what a registry checks a pushed manifest against and
+   * archives' index entries are sometimes vaguer; a child is then refused as an image only when
+   * its descriptor says index, and the other way round.
+   */
+  readonly mediaTypes?: 'descriptor' | 'document' | undefined;
 }
 
 /** `sha256:… (blobs/sha256/… in /path)`, for messages. */
@@ -28,12 +37,22 @@ export function whereIs(ctx: SourceContext, h: Hash): string {
 /**
  * Opens blob `h`, verified as it streams against `h` and `size` (SIZE_UNKNOWN: digest only).
  * The stream fails with DigestMismatchError or SizeMismatchError at the first byte too many or
- * at its end.
+ * at its end. `what` names the blob's part in an image for messages (`layer 1 (sha256:…) of image
+ * sha256:… in /path`); a missing blob is then a NotFoundError saying so.
  */
-export async function openBlob(ctx: SourceContext, h: Hash, size: number, signal?: AbortSignal): Promise<Readable> {
+export async function openBlob(ctx: SourceContext, h: Hash, size: number, signal?: AbortSignal, what?: string): Promise<Readable> {
   const s = signal ?? ctx.signal;
-  const stream = await ctx.source.open(blobName(h), s ? { signal: s } : {});
-  return pipe(stream, verifyStream({ digest: h, size, what: whereIs(ctx, h) }));
+  const name = blobName(h);
+  let stream: Readable;
+  try {
+    stream = await ctx.source.open(name, s ? { signal: s } : {});
+  } catch (err) {
+    if (what !== undefined && err instanceof NotFoundError) {
+      throw new NotFoundError(`${what}: ${JSON.stringify(name)} is not in ${ctx.source.description}`, { cause: err });
+    }
+    throw err;
+  }
+  return pipe(stream, verifyStream({ digest: h, size, what: what === undefined ? whereIs(ctx, h) : `${what} (${name})` }));
 }
 
 /** The blob's bytes when the descriptor carries them inline (verified), else undefined. */
@@ -43,22 +62,25 @@ export function inlineData(d: Pick<Descriptor, 'digest' | 'size' | 'data'>): Buf
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** The blob of a descriptor as a stream: inline data if it has some, else the file, verified. */
-export async function openDescribed(ctx: SourceContext, d: Descriptor, signal?: AbortSignal): Promise<Readable> {
+/** The blob of a descriptor as a stream: inline data if it has some, else the file, verified (`what` as for openBlob). */
+export async function openDescribed(ctx: SourceContext, d: Descriptor, signal?: AbortSignal, what?: string): Promise<Readable> {
   const data = inlineData(d);
   if (data) return Readable.from([data], { objectMode: false });
-  return openBlob(ctx, d.digest, d.size, signal);
+  return openBlob(ctx, d.digest, d.size, signal, what);
 }
 
-/** Reads a document blob (manifest, index, config) whole: capped, verified. */
-export async function readDocument(ctx: SourceContext, d: Pick<Descriptor, 'digest' | 'size' | 'data'>, what: string): Promise<Buffer> {
+/**
+ * Reads a document blob of kind `kind` (manifest, index, config) whole: capped, verified. `what`
+ * names it for messages as for openBlob.
+ */
+export async function readDocument(ctx: SourceContext, d: Pick<Descriptor, 'digest' | 'size' | 'data'>, kind: string, what?: string): Promise<Buffer> {
   const data = inlineData(d);
   if (data) return data;
   if (d.size > MANIFEST_LIMIT) {
-    throw new TooLargeError(`${what} ${d.digest} is ${d.size} bytes, more than the ${MANIFEST_LIMIT}-byte limit for documents`, MANIFEST_LIMIT);
+    throw new TooLargeError(`${what ?? `${kind} ${d.digest}`} is ${d.size} bytes, more than the ${MANIFEST_LIMIT}-byte limit for documents`, MANIFEST_LIMIT);
   }
-  const stream = await openBlob(ctx, d.digest, d.size);
-  return readAll(stream, { max: MANIFEST_LIMIT, what: `${what} ${whereIs(ctx, d.digest)}`, signal: ctx.signal });
+  const stream = await openBlob(ctx, d.digest, d.size, undefined, what);
+  return readAll(stream, { max: MANIFEST_LIMIT, what: what ?? `${kind} ${whereIs(ctx, d.digest)}`, signal: ctx.signal });
 }
 
 /** Reads blob `h` whole with a cap, when no descriptor gives its size; the digest is checked. */

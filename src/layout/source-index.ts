@@ -1,8 +1,10 @@
 /**
  * @module Lazy views of an OCI layout read through a FileSource (ggcr's `layoutIndex` and
  * `layoutImage`): the root view over index.json, child indexes and images found by digest with
- * their media types checked, layers streamed from `blobs/` and verified. The same code reads a
- * layout folder and an OCI-layout tar.
+ * their media types checked, layers streamed from `blobs/` and verified (their tars against the
+ * config's diff_ids too). The same code reads a layout folder, an OCI-layout tar and the OCI form
+ * of a `docker save` archive (the tarball module, which chooses the image and asks for the
+ * documents' own media types, see `SourceContext.mediaTypes`).
  */
 import type { Readable } from 'node:stream';
 import * as types from '../types/index.ts';
@@ -15,7 +17,9 @@ import { compressedToImage } from '../partial/image.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
-import { SIZE_UNKNOWN } from '../internal/verify/index.ts';
+import { SIZE_UNKNOWN, verifyStream } from '../internal/verify/index.ts';
+import { autoDecompress } from '../internal/compression/index.ts';
+import { pipe } from '../internal/pipe/index.ts';
 import { blobName } from './blob-writer.ts';
 import { inFile, openDescribed, openBlob, readDocument, whereIs, type SourceContext } from './source-blobs.ts';
 
@@ -29,6 +33,8 @@ export interface LayoutIndex extends ImageIndex {
   imageIndex(h?: Hash): Promise<LayoutIndex>;
   /** Streams blob `h`, verified (against its size when this index describes it). */
   blob(h: Hash, options?: StreamOptions): Promise<Readable>;
+  /** A child's descriptor as its parent gives it; the root's from its own bytes. */
+  descriptor(): Promise<Descriptor>;
 }
 
 /** The layout's `index.json`, parsed; a malformed file is a BadDocumentError naming it and the path in it. */
@@ -58,8 +64,28 @@ async function readRootIndex(ctx: SourceContext): Promise<{ raw: Buffer; parsed:
 export async function fromFileSource(source: FileSource, options: { signal?: AbortSignal } = {}): Promise<LayoutIndex> {
   const ctx: SourceContext = { source, signal: options.signal };
   const { raw, parsed } = await readRootIndex(ctx);
-  // ggcr reports the root as an OCI index whatever index.json says (image-spec: it is one).
-  return new SourceIndex(ctx, raw, parsed, types.OCIImageIndex, undefined);
+  return new SourceIndex(ctx, raw, parsed, undefined);
+}
+
+/**
+ * The view of an index document already read from `ctx.source` (index.json when `desc` is
+ * absent, else the child `desc` describes). Throws BadDocumentError naming it when malformed.
+ */
+export function sourceIndex(ctx: SourceContext, raw: Buffer, desc?: Descriptor): LayoutIndex {
+  const name = desc ? `index ${whereIs(ctx, desc.digest)}` : `index.json of ${ctx.source.description}`;
+  let parsed: IndexManifest;
+  try {
+    parsed = parseIndexManifest(raw);
+  } catch (err) {
+    return inFile(err, name);
+  }
+  return new SourceIndex(ctx, raw, parsed, desc);
+}
+
+/** Whether child `d` may be read as a `kind` (see `SourceContext.mediaTypes`). */
+function readableAs(ctx: SourceContext, d: Descriptor, kind: 'image' | 'index'): boolean {
+  if (kind === 'image' ? types.isImage(d.mediaType) : types.isIndex(d.mediaType)) return true;
+  return ctx.mediaTypes === 'document' && !(kind === 'image' ? types.isIndex(d.mediaType) : types.isImage(d.mediaType));
 }
 
 class SourceIndex implements LayoutIndex {
@@ -70,11 +96,15 @@ class SourceIndex implements LayoutIndex {
   readonly #desc: Descriptor | undefined;
   readonly #name: string;
 
-  constructor(ctx: SourceContext, raw: Buffer, parsed: IndexManifest, mediaType: string, desc: Descriptor | undefined) {
+  constructor(ctx: SourceContext, raw: Buffer, parsed: IndexManifest, desc: Descriptor | undefined) {
     this.#ctx = ctx;
     this.#raw = raw;
     this.#parsed = parsed;
-    this.#mediaType = mediaType;
+    this.#mediaType =
+      ctx.mediaTypes === 'document'
+        ? (parsed.mediaType ?? (desc?.mediaType || types.OCIImageIndex))
+        : // ggcr reports the root as an OCI index whatever index.json says (image-spec: it is one).
+          (desc?.mediaType ?? types.OCIImageIndex);
     this.#desc = desc;
     this.#name = desc ? `index ${whereIs(ctx, desc.digest)}` : `index.json of ${ctx.source.description}`;
   }
@@ -95,10 +125,8 @@ class SourceIndex implements LayoutIndex {
     return this.#parsed;
   }
 
-  /** Only child indexes know a descriptor (their parent's); the root is described by its bytes. */
-  get descriptor(): (() => Promise<Descriptor>) | undefined {
-    const d = this.#desc;
-    return d ? async () => d : undefined;
+  async descriptor(): Promise<Descriptor> {
+    return this.#desc ?? { mediaType: this.#mediaType, size: this.#raw.length, digest: Hash.of(this.#raw) };
   }
 
   #find(h: Hash | undefined): Descriptor {
@@ -116,7 +144,7 @@ class SourceIndex implements LayoutIndex {
 
   async image(h?: Hash): Promise<Image> {
     const d = this.#find(h);
-    if (!types.isImage(d.mediaType)) {
+    if (!readableAs(this.#ctx, d, 'image')) {
       throw new UnexpectedMediaTypeError(`${d.digest} in ${this.#name} is ${JSON.stringify(d.mediaType)}, not an image manifest`);
     }
     return sourceImage(this.#ctx, d);
@@ -124,17 +152,10 @@ class SourceIndex implements LayoutIndex {
 
   async imageIndex(h?: Hash): Promise<LayoutIndex> {
     const d = this.#find(h);
-    if (!types.isIndex(d.mediaType)) {
+    if (!readableAs(this.#ctx, d, 'index')) {
       throw new UnexpectedMediaTypeError(`${d.digest} in ${this.#name} is ${JSON.stringify(d.mediaType)}, not an image index`);
     }
-    const raw = await readDocument(this.#ctx, d, 'index');
-    let parsed: IndexManifest;
-    try {
-      parsed = parseIndexManifest(raw);
-    } catch (err) {
-      return inFile(err, `index ${whereIs(this.#ctx, d.digest)}`);
-    }
-    return new SourceIndex(this.#ctx, raw, parsed, d.mediaType, d);
+    return sourceIndex(this.#ctx, await readDocument(this.#ctx, d, 'index'), d);
   }
 
   async blob(h: Hash, options: StreamOptions = {}): Promise<Readable> {
@@ -144,30 +165,58 @@ class SourceIndex implements LayoutIndex {
   }
 }
 
-/** A layer or config blob of a layout image: facts from the manifest, bytes verified on demand. */
-function sourceLayer(ctx: SourceContext, d: Descriptor): CompressedLayer & { exists(): Promise<boolean> } {
-  return {
+/**
+ * A layer or config blob of a layout image: facts from the manifest, bytes verified on demand;
+ * a layer's tar also against its diffID when `diffID` gives one (what the config promises).
+ */
+function sourceLayer(
+  ctx: SourceContext,
+  d: Descriptor,
+  what: string,
+  diffID?: () => Promise<Hash | undefined>,
+): CompressedLayer & { exists(): Promise<boolean> } {
+  const compressed = (o?: StreamOptions): Promise<Readable> => openDescribed(ctx, d, o?.signal, what);
+  const layer: CompressedLayer & { exists(): Promise<boolean> } = {
     digest: async () => d.digest,
     size: async () => d.size,
     mediaType: async () => d.mediaType,
     descriptor: async () => d,
-    compressed: (o?: StreamOptions) => openDescribed(ctx, d, o?.signal),
+    compressed,
     exists: async () => d.data !== undefined || (await ctx.source.stat(blobName(d.digest))) !== undefined,
   };
+  if (diffID) {
+    layer.uncompressed = async (o?: StreamOptions): Promise<Readable> => {
+      const want = await diffID();
+      const tar = await autoDecompress(await compressed(o), o?.signal ? { signal: o.signal } : {});
+      return want ? pipe(tar, verifyStream({ digest: want, size: SIZE_UNKNOWN, what: `${what}, uncompressed` })) : tar;
+    };
+  }
+  return layer;
 }
 
 /** The image a layout descriptor names; nothing is read until asked for. */
 export function sourceImage(ctx: SourceContext, desc: Descriptor): Image {
+  const what = `image ${desc.digest} in ${ctx.source.description}`;
   const img: Image = compressedToImage({
-    mediaType: async () => desc.mediaType,
+    mediaType: async () =>
+      ctx.mediaTypes === 'document' ? ((await img.manifest()).mediaType ?? (desc.mediaType || types.OCIManifestSchema1)) : desc.mediaType,
     descriptor: async () => desc,
-    rawManifest: () => readDocument(ctx, desc, 'manifest'),
-    rawConfigFile: async () => readDocument(ctx, (await img.manifest()).config, 'config'),
+    rawManifest: () => readDocument(ctx, desc, 'manifest', `manifest of ${what}`),
+    rawConfigFile: async () => readDocument(ctx, (await img.manifest()).config, 'config', `config of ${what}`),
     layerByDigest: async (h) => {
       const m = await img.manifest();
-      const d = m.layers.find((l) => l.digest.equals(h)) ?? (m.config.digest.equals(h) ? m.config : undefined);
-      if (!d) throw new NotFoundError(`image ${whereIs(ctx, desc.digest)} has no blob ${h}`);
-      return sourceLayer(ctx, d);
+      const i = m.layers.findIndex((l) => l.digest.equals(h));
+      if (i >= 0) {
+        const d = m.layers[i]!;
+        // diff_ids line up with layers in a runnable image; otherwise there is nothing to check against.
+        const diffID = async () => {
+          const ids = (await img.configFile()).rootfs.diff_ids;
+          return ids.length === m.layers.length ? ids[i] : undefined;
+        };
+        return sourceLayer(ctx, d, `layer ${i} (${d.digest}) of ${what}`, diffID);
+      }
+      if (m.config.digest.equals(h)) return sourceLayer(ctx, m.config, `config of ${what}`);
+      throw new NotFoundError(`image ${whereIs(ctx, desc.digest)} has no blob ${h}`);
     },
   });
   return img;

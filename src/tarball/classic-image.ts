@@ -61,9 +61,15 @@ export async function classicImage(source: FileSource, selected: SelectedEntry, 
   return uncompressedToImage(uncompressedCore(source, rawConfig, layers));
 }
 
-/** Compression of a file from its first bytes. */
+/**
+ * Compression of a file from its first bytes: those the source recorded when it scanned the
+ * archive if it offers them (a re-read stream would otherwise read the archive from its start
+ * once per layer), else read from the file.
+ */
 async function sniff(source: FileSource, name: string, signal?: AbortSignal): Promise<Compression> {
-  const stream = await source.open(name, signal ? { signal } : {});
+  const opts = signal ? { signal } : {};
+  if (source.head) return detectCompression(await source.head(name, opts));
+  const stream = await source.open(name, opts);
   const head: Buffer[] = [];
   let have = 0;
   try {

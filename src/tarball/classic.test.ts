@@ -107,6 +107,20 @@ describe('classic docker save archives', () => {
     assert.ok(opens > 2, `the archive is read again per file (${opens} reads)`);
   });
 
+  test('an opener archive is not read again per layer to learn how the layers are stored', async () => {
+    const plain = await imageBytes(randomImage(500, 5, { seed: 'classic-opener-sniff' }));
+    const bytes = await tarBytes(classicEntries([{ bytes: plain, tags: [] }], 'uncompressed'));
+    let opens = 0;
+    const img = await image(async () => {
+      opens++;
+      return chunked(bytes, 4096);
+    });
+    const mediaTypes = await Promise.all((await img.layers()).map((l) => l.mediaType()));
+    assert.deepEqual(mediaTypes, Array(5).fill(types.DockerLayer));
+    // One scan, manifest.json, the config; the layer files' first bytes come from the scan.
+    assert.equal(opens, 3, `the archive was read ${opens} times for 5 layers`);
+  });
+
   test('loadManifest returns manifest.json from a source or an opener', async () => {
     const bytes = await tarBytes(classicEntries([{ bytes: gzipped, tags: ['a:1', 'b:2'] }], 'compressed'));
     const path = await archive('lm.tar', bytes);

@@ -16,9 +16,9 @@ import { Platform } from '../v1/platform.ts';
 import { classicImage } from './classic-image.ts';
 import { selectEntry } from './classic-select.ts';
 import { parseTarballManifest, type Opener, type TarballManifest } from './manifest.ts';
-import { isOciArchive, readRootIndex, selectOciImage, soleCompleteIndex } from './oci-select.ts';
-import { blobIndex } from './oci-views.ts';
-import { blobPath, readVerified } from './verified-file.ts';
+import { readDocument } from '../layout/source-blobs.ts';
+import { sourceIndex } from '../layout/source-index.ts';
+import { archiveContext, isOciArchive, readRootIndex, selectOciImage, soleCompleteIndex } from './oci-select.ts';
 import { toTag } from './tag-match.ts';
 
 /** Options for reading an image from an archive. */
@@ -123,7 +123,7 @@ export async function indexFromSource(source: FileSource, options: TarballSource
     throw new NotFoundError(`${source.description} has no index.json and oci-layout: it is not an OCI-layout archive`);
   }
   const { raw } = await readRootIndex(source, options.signal);
-  return blobIndex(source, async () => raw);
+  return sourceIndex(archiveContext(source), raw);
 }
 
 /**
@@ -150,5 +150,7 @@ export async function soleIndexFromSource(source: FileSource, options: TarballSo
   if (!(await isOciArchive(source))) return undefined;
   const { index } = await readRootIndex(source, options.signal);
   const only = await soleCompleteIndex(source, index, options.signal);
-  return only && blobIndex(source, () => readVerified(source, blobPath(only.digest), only, `index ${only.digest} in ${source.description}`), only);
+  if (!only) return undefined;
+  const raw = await readDocument(archiveContext(source, options.signal), only, 'index', `index ${only.digest} in ${source.description}`);
+  return sourceIndex(archiveContext(source), raw, only);
 }

@@ -9,6 +9,9 @@
 import { BadDocumentError, InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
+import { blobName } from '../layout/blob-writer.ts';
+import { readDocument, type SourceContext } from '../layout/source-blobs.ts';
+import { sourceImage } from '../layout/source-index.ts';
 import type { Tag } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
@@ -17,9 +20,7 @@ import type { Image } from '../v1/interfaces.ts';
 import { parseIndexManifest, parseManifest, type IndexManifest } from '../v1/manifest.ts';
 import { Platform } from '../v1/platform.ts';
 import type { TarballDescriptor, TarballManifest } from './manifest.ts';
-import { blobImage } from './oci-views.ts';
 import { descriptorNamed, descriptorNames, sameTag } from './tag-match.ts';
-import { blobPath, readVerified } from './verified-file.ts';
 
 /** What to choose by. */
 export interface OciSelectOptions {
@@ -33,6 +34,20 @@ export type OciChoice = { readonly image: Image } | { readonly classic: TarballD
 
 /** Nested indexes deeper than this are not images anyone saved; stop rather than recurse forever. */
 const MAX_DEPTH = 4;
+
+/**
+ * How an OCI-layout archive is read: by the layout module's views over its entries, reporting
+ * each document's own media type (see `SourceContext.mediaTypes`). `signal` stops the reads made
+ * through it; views that outlive the call are given none.
+ */
+export function archiveContext(source: FileSource, signal?: AbortSignal): SourceContext {
+  return { source, signal, mediaTypes: 'document' };
+}
+
+/** Reads a manifest or index blob, verified against `d`. */
+function readBlob(ctx: SourceContext, d: Descriptor, kind: string): Promise<Buffer> {
+  return readDocument(ctx, d, kind, `${kind} ${d.digest} in ${ctx.source.description}`);
+}
 
 /** True when the archive is in OCI-layout form. */
 export async function isOciArchive(source: FileSource): Promise<boolean> {
@@ -65,10 +80,11 @@ function isAttestation(d: Descriptor): boolean {
 /** Chooses the image `options` asks for from the archive's index.json (and manifest.json, if any). */
 export async function selectOciImage(source: FileSource, index: IndexManifest, classic: TarballManifest | undefined, options: OciSelectOptions): Promise<OciChoice> {
   const { tag } = options;
+  const ctx = archiveContext(source, options.signal);
   const listing = () => index.manifests.map(describeEntry).join('; ') || 'nothing';
   if (tag === undefined) {
     const digests = new Set(index.manifests.map((d) => d.digest.toString()));
-    if (digests.size === 1) return { image: await resolveImage(source, index.manifests[0]!, options, 0) };
+    if (digests.size === 1) return { image: await resolveImage(ctx, index.manifests[0]!, options, 0) };
     if (digests.size === 0) {
       if (classic?.length === 1) return { classic: classic[0]!, position: 0 };
       throw new BadDocumentError(`index.json of ${source.description} lists no images`);
@@ -79,13 +95,13 @@ export async function selectOciImage(source: FileSource, index: IndexManifest, c
   if (new Set(named.map((d) => d.digest.toString())).size > 1) {
     throw new BadDocumentError(`index.json of ${source.description} names ${tag.name()} more than once, for different manifests: ${named.map(describeEntry).join('; ')}`);
   }
-  if (named[0]) return { image: await resolveImage(source, named[0], options, 0) };
+  if (named[0]) return { image: await resolveImage(ctx, named[0], options, 0) };
   // Docker ≥ 25 also records RepoTags in manifest.json; its Config is a blob of an index.json image.
   const position = classic?.findIndex((e) => e.RepoTags.some((t) => sameTag(t, tag))) ?? -1;
   if (position >= 0) {
     const entry = classic![position]!;
-    const desc = await findByConfig(source, index.manifests, entry.Config, 0);
-    return desc ? { image: await resolveImage(source, desc, options, 0) } : { classic: entry, position };
+    const desc = await findByConfig(ctx, index.manifests, entry.Config, 0);
+    return desc ? { image: await resolveImage(ctx, desc, options, 0) } : { classic: entry, position };
   }
   const repoTags = classic?.flatMap((e) => e.RepoTags) ?? [];
   throw new NotFoundError(
@@ -95,15 +111,15 @@ export async function selectOciImage(source: FileSource, index: IndexManifest, c
 }
 
 /** The image among `descs` (looking one index deep) whose config is the file `configName`. */
-async function findByConfig(source: FileSource, descs: readonly Descriptor[], configName: string, depth: number): Promise<Descriptor | undefined> {
+async function findByConfig(ctx: SourceContext, descs: readonly Descriptor[], configName: string, depth: number): Promise<Descriptor | undefined> {
   for (const d of descs) {
-    if (!(await source.stat(blobPath(d.digest)))) continue;
+    if (!(await present(ctx, d))) continue;
     if (types.isImage(d.mediaType)) {
-      const m = parseManifest(await readVerified(source, blobPath(d.digest), d, `manifest ${d.digest}`));
-      if (blobPath(m.config.digest) === configName.replace(/^\.?\/+/, '')) return d;
+      const m = parseManifest(await readBlob(ctx, d, 'manifest'));
+      if (blobName(m.config.digest) === configName.replace(/^\.?\/+/, '')) return d;
     } else if (types.isIndex(d.mediaType) && depth < 1) {
-      const child = parseIndexManifest(await readVerified(source, blobPath(d.digest), d, `index ${d.digest}`));
-      const found = await findByConfig(source, child.manifests, configName, depth + 1);
+      const child = parseIndexManifest(await readBlob(ctx, d, 'index'));
+      const found = await findByConfig(ctx, child.manifests, configName, depth + 1);
       if (found) return found;
     }
   }
@@ -111,30 +127,31 @@ async function findByConfig(source: FileSource, descs: readonly Descriptor[], co
 }
 
 /** The media type of a descriptor that lacks one, from the document itself. */
-async function kindOf(source: FileSource, d: Descriptor): Promise<'image' | 'index'> {
+async function kindOf(ctx: SourceContext, d: Descriptor): Promise<'image' | 'index'> {
   if (types.isImage(d.mediaType)) return 'image';
   if (types.isIndex(d.mediaType)) return 'index';
   if (d.mediaType === '') {
-    const doc = parseJSON(await readVerified(source, blobPath(d.digest), d, `manifest ${d.digest}`), `manifest ${d.digest}`);
+    const doc = parseJSON(await readBlob(ctx, d, 'manifest'), `manifest ${d.digest}`);
     if (typeof doc === 'object' && doc !== null) {
       if ('manifests' in doc) return 'index';
       if ('config' in doc) return 'image';
     }
   }
-  throw new UnexpectedMediaTypeError(`${d.digest} in ${source.description} has media type ${JSON.stringify(d.mediaType)}, which is neither an image nor an index`);
+  throw new UnexpectedMediaTypeError(`${d.digest} in ${ctx.source.description} has media type ${JSON.stringify(d.mediaType)}, which is neither an image nor an index`);
 }
 
 /** Follows `desc` down to one image: itself, or the child of an index the options pick. */
-async function resolveImage(source: FileSource, desc: Descriptor, options: OciSelectOptions, depth: number): Promise<Image> {
-  if ((await kindOf(source, desc)) === 'image') return blobImage(source, desc);
-  if (depth >= MAX_DEPTH) throw new BadDocumentError(`${source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
-  const raw = await readVerified(source, blobPath(desc.digest), desc, `index ${desc.digest}`, options.signal);
-  const child = await pickChild(source, desc, parseIndexManifest(raw).manifests, options.platform);
-  return resolveImage(source, child, options, depth + 1);
+async function resolveImage(ctx: SourceContext, desc: Descriptor, options: OciSelectOptions, depth: number): Promise<Image> {
+  // The image outlives this call: its reads are not tied to the signal of the choosing.
+  if ((await kindOf(ctx, desc)) === 'image') return sourceImage(archiveContext(ctx.source), desc);
+  if (depth >= MAX_DEPTH) throw new BadDocumentError(`${ctx.source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
+  const raw = await readBlob(ctx, desc, 'index');
+  const child = await pickChild(ctx, desc, parseIndexManifest(raw).manifests, options.platform);
+  return resolveImage(ctx, child, options, depth + 1);
 }
 
-async function present(source: FileSource, d: Descriptor): Promise<boolean> {
-  return (await source.stat(blobPath(d.digest))) !== undefined;
+async function present(ctx: SourceContext, d: Descriptor): Promise<boolean> {
+  return (await ctx.source.stat(blobName(d.digest))) !== undefined;
 }
 
 /**
@@ -142,20 +159,20 @@ async function present(source: FileSource, d: Descriptor): Promise<boolean> {
  * platform, the only image (attestations aside) whose blob is here. `ctr images export` without
  * `--all-platforms` keeps the whole index but only one platform's blobs.
  */
-async function pickChild(source: FileSource, parent: Descriptor, children: readonly Descriptor[], platform: Platform | undefined): Promise<Descriptor> {
-  const where = `index ${parent.digest} in ${source.description}`;
+async function pickChild(ctx: SourceContext, parent: Descriptor, children: readonly Descriptor[], platform: Platform | undefined): Promise<Descriptor> {
+  const where = `index ${parent.digest} in ${ctx.source.description}`;
   const usable = children.filter((c) => !isAttestation(c));
   const listing = usable.map(describeEntry).join('; ') || 'nothing';
   if (platform) {
     const matching = usable.filter((c) => c.platform !== undefined && Platform.satisfies(c.platform, platform));
-    for (const c of matching) if (await present(source, c)) return c;
+    for (const c of matching) if (await present(ctx, c)) return c;
     if (matching.length > 0) {
       throw new NotFoundError(`${where} lists ${matching.map(describeEntry).join('; ')} for ${Platform.toString(platform)}, but the archive does not hold it (exported for other platforms only?)`);
     }
     throw new NotFoundError(`${where} has no image for platform ${Platform.toString(platform)}; it lists ${listing}`);
   }
   const here: Descriptor[] = [];
-  for (const c of usable) if (await present(source, c)) here.push(c);
+  for (const c of usable) if (await present(ctx, c)) here.push(c);
   if (here.length === 1) return here[0]!;
   if (here.length === 0) throw new NotFoundError(`${where} lists ${listing}, but the archive holds none of them`);
   throw new InvalidArgumentError(`${where} holds ${here.length} images (${here.map(describeEntry).join('; ')}); pass a platform to choose one`);
@@ -173,22 +190,23 @@ export async function soleCompleteIndex(source: FileSource, index: IndexManifest
   const distinct = new Map(index.manifests.map((d) => [d.digest.toString(), d]));
   if (distinct.size !== 1) return undefined;
   const only = [...distinct.values()][0]!;
-  if (!(await present(source, only)) || (await kindOf(source, only)) !== 'index') return undefined;
-  return (await complete(source, only, 0, signal)) ? only : undefined;
+  const ctx = archiveContext(source, signal);
+  if (!(await present(ctx, only)) || (await kindOf(ctx, only)) !== 'index') return undefined;
+  return (await complete(ctx, only, 0)) ? only : undefined;
 }
 
 /** True when the archive holds `desc` and everything it names. */
-async function complete(source: FileSource, desc: Descriptor, depth: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (!(await present(source, desc))) return false;
-  const kind = await kindOf(source, desc);
-  const raw = await readVerified(source, blobPath(desc.digest), desc, `${kind} ${desc.digest}`, signal);
+async function complete(ctx: SourceContext, desc: Descriptor, depth: number): Promise<boolean> {
+  if (!(await present(ctx, desc))) return false;
+  const kind = await kindOf(ctx, desc);
+  const raw = await readBlob(ctx, desc, kind);
   if (kind === 'index') {
-    if (depth >= MAX_DEPTH) throw new BadDocumentError(`${source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
-    for (const child of parseIndexManifest(raw).manifests) if (!(await complete(source, child, depth + 1, signal))) return false;
+    if (depth >= MAX_DEPTH) throw new BadDocumentError(`${ctx.source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
+    for (const child of parseIndexManifest(raw).manifests) if (!(await complete(ctx, child, depth + 1))) return false;
     return true;
   }
   const m = parseManifest(raw);
-  if (!(await present(source, m.config))) return false;
-  for (const l of m.layers) if (types.isDistributable(l.mediaType) && !(await present(source, l))) return false;
+  if (!(await present(ctx, m.config))) return false;
+  for (const l of m.layers) if (types.isDistributable(l.mediaType) && !(await present(ctx, l))) return false;
   return true;
 }

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BadDocumentError, InvalidArgumentError, NotFoundError } from '../errors/index.ts';
+import { BadDocumentError, DigestMismatchError, InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
 import { collect, file, tarBytes, tempFolder, writeArchive } from '../internal/archive/archive.test-fixtures.ts';
 import { openTarSource } from '../internal/archive/tar-source.ts';
 import { image as randomImage } from '../random/index.ts';
@@ -8,6 +8,9 @@ import * as types from '../types/index.ts';
 import * as validate from '../validate/index.ts';
 import { Hash } from '../v1/hash.ts';
 import type { WithDescriptor } from '../v1/interfaces.ts';
+import { marshalManifest } from '../internal/gojson/index.ts';
+import { fromFileSource } from '../layout/index.ts';
+import { parseManifest } from '../v1/manifest.ts';
 import { imageFromPath, imageFromSource, imageIndexFromPath, indexFromSource } from './image.ts';
 import { blobEntries, classicEntries, imageBytes, indexEntry, indexJson, nestedIndex, ociEntries, type ImageBytes } from './read.test-fixtures.ts';
 
@@ -132,5 +135,42 @@ describe('OCI-layout archives', () => {
     await assert.rejects(imageFromSource(source), InvalidArgumentError);
     const classic = await archivePath(classicEntries([{ bytes: gz, tags: [] }], 'compressed'));
     await assert.rejects(imageIndexFromPath(classic), (e: unknown) => e instanceof NotFoundError && /not an OCI-layout archive/.test(e.message));
+  });
+
+  test('read as a layout or as a tarball: same views; a layer whose tar is not its diff_id fails either way', async () => {
+    // gz's manifest with layer 0 swapped for arm's: every blob matches its descriptor, but that
+    // layer's tar is not what gz's config lists as diff_ids[0].
+    const m = parseManifest(gz.rawManifest);
+    const swapped = marshalManifest({ ...m, layers: [arm.layers[0]!.desc] });
+    const bytes = { ...gz, rawManifest: swapped, digest: Hash.of(swapped).toString(), layers: [{ ...arm.layers[0]! }] };
+    const path = await archivePath(ociEntries(indexJson([indexEntry(bytes)]), blobEntries([bytes])));
+    const source = await openTarSource(path);
+    const asLayout = await (await fromFileSource(source)).image(Hash.of(swapped));
+    const asTarball = await imageFromSource(source);
+    assert.ok((await asLayout.rawManifest()).equals(await asTarball.rawManifest()));
+    for (const img of [asLayout, asTarball]) {
+      const [layer] = await img.layers();
+      assert.ok((await collect(await layer!.compressed())).equals(arm.layers[0]!.compressed), 'the blob itself is intact');
+      await assert.rejects(async () => collect(await layer!.uncompressed()), (e: unknown) => {
+        assert.ok(e instanceof DigestMismatchError, String(e));
+        assert.match((e as Error).message, new RegExp(`layer 0 \\(${arm.layers[0]!.desc.digest}\\) of image ${bytes.digest} in archive .*, uncompressed`));
+        return true;
+      });
+    }
+  });
+
+  test('media types: a tarball reports what the documents say, a layout what index.json says (as ggcr)', async () => {
+    // index.json entries without a media type (the OCI spec requires one; some tools leave it out).
+    const path = await archivePath(ociEntries(indexJson([{ ...indexEntry(gz), mediaType: '' }], types.DockerManifestList), blobEntries([gz])));
+    const source = await openTarSource(path);
+    const tarballIndex = await indexFromSource(source);
+    assert.equal(await tarballIndex.mediaType(), types.DockerManifestList, "index.json's own mediaType");
+    assert.deepEqual(await tarballIndex.descriptor(), { mediaType: types.DockerManifestList, size: (await tarballIndex.rawManifest()).length, digest: await tarballIndex.digest() });
+    const img = await tarballIndex.image(Hash.parse(gz.digest));
+    assert.equal(await img.mediaType(), types.OCIManifestSchema1, "the manifest's own mediaType");
+    assert.equal(await (await imageFromSource(source)).mediaType(), types.OCIManifestSchema1);
+    const layoutIndex = await fromFileSource(source);
+    assert.equal(await layoutIndex.mediaType(), types.OCIImageIndex, 'a layout root is an OCI index whatever it says');
+    await assert.rejects(layoutIndex.image(Hash.parse(gz.digest)), UnexpectedMediaTypeError);
   });
 });

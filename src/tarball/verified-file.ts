@@ -1,24 +1,18 @@
 /**
- * @module Reading a file of an archive as a blob that must have a given digest and size: small
- * documents whole (checked before they are used), layers as streams checked while they flow.
+ * @module Reading a layer file of a classic archive as a blob that must have a given digest and
+ * size, checked while it streams. (The OCI form's blobs are read by the layout module's views.)
  */
 import type { Readable } from 'node:stream';
-import { DigestMismatchError, NotFoundError, SizeMismatchError } from '../errors/index.ts';
+import { NotFoundError, SizeMismatchError } from '../errors/index.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
-import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
 import { SIZE_UNKNOWN, verifyStream } from '../internal/verify/index.ts';
-import { Hash } from '../v1/hash.ts';
+import type { Hash } from '../v1/hash.ts';
 
 /** What a file must be: its digest, and its size or SIZE_UNKNOWN. */
 export interface Expected {
   readonly digest: Hash;
   readonly size: number;
-}
-
-/** The name of a blob inside an OCI layout (`blobs/sha256/<hex>`). */
-export function blobPath(h: Hash): string {
-  return `blobs/${h.algorithm}/${h.hex}`;
 }
 
 /** The file's size; NotFoundError naming `what` and the archive when it is absent. */
@@ -32,19 +26,6 @@ function checkSize(what: string, name: string, expected: number, actual: number)
   if (expected !== SIZE_UNKNOWN && expected !== actual) {
     throw new SizeMismatchError(`size mismatch for ${what} (${JSON.stringify(name)}): expected ${expected} bytes, the file has ${actual}`, expected, actual);
   }
-}
-
-/** Reads a small file whole (capped at 100 MiB) and checks it against `expected`. */
-export async function readVerified(source: FileSource, name: string, expected: Expected, what: string, signal?: AbortSignal): Promise<Buffer> {
-  const size = await requireFile(source, name, what, signal);
-  checkSize(what, name, expected.size, size);
-  const data = await source.readFile(name, { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) });
-  const actual = Hash.of(data, expected.digest.algorithm);
-  if (!actual.equals(expected.digest)) {
-    const message = `digest mismatch for ${what} (${JSON.stringify(name)} in ${source.description}): expected ${expected.digest}, got ${actual}`;
-    throw new DigestMismatchError(message, expected.digest.toString(), actual.toString());
-  }
-  return data;
 }
 
 /**

@@ -4,7 +4,8 @@ import { PassThrough, Readable } from 'node:stream';
 import * as random from '../random/index.ts';
 import * as types from '../types/index.ts';
 import { Digest, Tag } from '../name/index.ts';
-import type { Layer } from '../v1/interfaces.ts';
+import type { Image, Layer } from '../v1/interfaces.ts';
+import { uncompressedToImage } from '../partial/index.ts';
 import type { Update } from '../v1/progress.ts';
 import { calculateSize, computeManifest } from './write-plan.ts';
 import { multiRefWrite, multiWrite, write } from './write.ts';
@@ -223,4 +224,78 @@ test('destroying the output (no signal) closes it, closes the stalled layer bein
   assert.ok(stalled.destroyed, 'the stalled layer stream was destroyed');
   await new Promise((r) => setImmediate(r));
   assert.ok(updates.at(-1)!.error, 'progress ends with the failure');
+});
+
+/**
+ * An image whose one layer is known by its uncompressed tar, the stalling stream: its manifest,
+ * which planning needs, waits for that tar to be gzipped to learn the layer's digest and size.
+ */
+async function sizedByStreaming(seed: string): Promise<{ img: Image; stalled: PassThrough }> {
+  const { stalling, stalled } = stallingLayer(seed);
+  const rawConfig = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [(await stalling.diffID()).toString()] } }),
+  );
+  const img = uncompressedToImage({
+    rawConfigFile: async () => rawConfig,
+    mediaType: async () => types.DockerManifestSchema2,
+    layerByDiffID: async () => ({ diffID: () => stalling.diffID(), mediaType: () => stalling.mediaType(), uncompressed: (o) => stalling.compressed(o) }),
+  });
+  return { img, stalled };
+}
+
+/** What `p` settles to within `ms`, or 'timeout'; the timer keeps the test alive while it waits. */
+async function within<T>(ms: number, p: Promise<T>): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves once something reads `stream`. */
+async function beingRead(stream: PassThrough): Promise<void> {
+  while (stream.listenerCount('data') + stream.listenerCount('readable') === 0) await new Promise((r) => setImmediate(r));
+}
+
+test('destroying the output while planning waits on a stalled layer size ends it at once, quietly', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const { img, stalled } = await sizedByStreaming('stall-plan');
+    const updates: Update[] = [];
+    const out = write(Tag.parse('stall:3'), img, { onProgress: (u) => updates.push(u) });
+    const errors: Error[] = [];
+    out.on('error', (e) => errors.push(e));
+    out.resume();
+    await beingRead(stalled);
+    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+    out.destroy();
+    assert.equal(await within(2000, closed.then(() => 'closed')), 'closed');
+    assert.deepEqual(errors, [], 'a plain destroy() is not reported as an error');
+    assert.equal(updates.length, 1);
+    assert.ok(updates[0]!.error, 'progress reports that the tarball was not completed');
+    // The abandoned read failing later must not surface as an unhandled rejection.
+    stalled.destroy(new Error('source gone'));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('an abort while planning waits on a stalled layer size fails the output at once with the abort', async () => {
+  const { img, stalled } = await sizedByStreaming('stall-plan-abort');
+  const controller = new AbortController();
+  const out = write(Tag.parse('stall:4'), img, { signal: controller.signal });
+  const result = collect(out).then(
+    () => 'finished',
+    (err: Error) => (err.name === 'AbortError' ? 'aborted' : err.message),
+  );
+  await beingRead(stalled);
+  controller.abort();
+  assert.equal(await within(2000, result), 'aborted');
+  stalled.destroy();
 });

@@ -4,7 +4,7 @@
  * once), then `manifest.json`; every member a USTAR regular file, mode 0644, owner 0:0, mtime the
  * Unix epoch. Layers stream from `compressed()` into the archive and are verified on the way.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { DigestMismatchError, NotFoundError, SizeMismatchError } from '../errors/index.ts';
 import type { Reference, Tag } from '../name/index.ts';
 import { Hash } from '../v1/hash.ts';
@@ -12,7 +12,7 @@ import type { Image, Layer } from '../v1/interfaces.ts';
 import type { ProgressCallback } from '../v1/progress.ts';
 import { createTarStream, type TarEntry } from '../internal/tar/index.ts';
 import { verifyOnce } from '../internal/verify/index.ts';
-import { withSignal } from '../internal/pipe/index.ts';
+import { readableFrom, withSignal } from '../internal/pipe/index.ts';
 import { fileHeader, planTarball, type PlannedFile, type TarballImages, type TarballPlan } from './write-plan.ts';
 import { WriteProgress } from './write-progress.ts';
 
@@ -67,8 +67,18 @@ export function multiRefWrite(images: TarballImages, options: TarballWriteOption
   const { signal } = options;
   const progress = new WriteProgress(options.onProgress);
   let finished = false;
+  // Destroying the output (or an abort of `signal`, which destroys it) stops the planning, which
+  // may be waiting on a layer read that takes no signal (see planTarball).
+  const stop = new AbortController();
   async function* produce(): AsyncGenerator<Buffer> {
-    const plan = await planTarball(list, signal ? { signal } : {});
+    let plan: TarballPlan;
+    try {
+      plan = await planTarball(list, { signal: stop.signal });
+    } catch (err) {
+      // The output is being destroyed and says why itself; a plain destroy() is no failure.
+      if (stop.signal.aborted) return;
+      throw err;
+    }
     progress.start(plan.size);
     for await (const chunk of createTarStream(entries(plan, signal), signal ? { signal } : {})) {
       progress.add((chunk as Buffer).length);
@@ -85,7 +95,7 @@ export function multiRefWrite(images: TarballImages, options: TarballWriteOption
     finished = true;
     progress.end();
   }
-  const out = withSignal(Readable.from(produce(), { objectMode: false, highWaterMark: HIGH_WATER_MARK }), signal);
+  const out = withSignal(readableFrom(produce(), () => stop.abort(), { highWaterMark: HIGH_WATER_MARK }), signal);
   out.once('close', () => {
     if (finished) return;
     progress.fail(out.errored ?? (signal?.aborted ? toError(signal.reason) : new Error('tarball stream was closed before it was complete')));

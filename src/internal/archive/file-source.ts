@@ -40,4 +40,11 @@ export interface FileSource {
   open(name: string, options?: FileReadOptions): Promise<Readable>;
   /** Reads a small file whole (a manifest, index.json); NotFoundError when absent. */
   readFile(name: string, options?: ReadFileOptions): Promise<Buffer>;
+  /**
+   * The file's first bytes, at least enough for `detectCompression` (fewer only when the file is
+   * shorter), offered by sources that hold them already, where `open` is costly: a re-read
+   * stream would read the archive from its start to sniff one file. NotFoundError when absent.
+   * Without it, open the file and read its start.
+   */
+  head?(name: string, options?: FileReadOptions): Promise<Buffer>;
 }

@@ -77,6 +77,14 @@ class OpenerSource implements FileSource {
     return signal ? addAbortSignal(signal, body) : body;
   }
 
+  /** The file's first bytes as the scan recorded them: no second read of the archive. */
+  async head(name: string, options: FileReadOptions = {}): Promise<Buffer> {
+    options.signal?.throwIfAborted();
+    const entry = (await this.#index()).lookup(name);
+    if (!entry) throw new NotFoundError(`${this.description} has no file ${JSON.stringify(name)}`);
+    return entry.head;
+  }
+
   async readFile(name: string, options: ReadFileOptions = {}): Promise<Buffer> {
     const entry = (await this.#index()).lookup(name);
     // A whole file in memory is for documents: capped like every document unless told otherwise.

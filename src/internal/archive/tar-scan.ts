@@ -26,13 +26,33 @@ export interface ScannedEntry {
   readonly dataOffset: number;
   /** Bytes of data (0 for links, directories and devices). */
   readonly size: number;
+  /**
+   * The data's first `HEAD_LENGTH` bytes (fewer when the data is shorter), kept so that sniffing
+   * a file's compression needs no second read: for a re-read stream that would mean reading the
+   * archive again from its start.
+   */
+  readonly head: Buffer;
 }
+
+/** Bytes of each entry's data a scan keeps: enough for every compression's magic number. */
+export const HEAD_LENGTH = MAGIC_LENGTH;
 
 /** Header blocks are small; a read this size usually holds a whole header with its PAX record. */
 const HEADER_READ_BYTES = 16 * 1024;
 
-function record(header: { name: string; type: TarEntryType; linkname: string }, headerOffset: number, dataOffset: number, size: number): ScannedEntry {
-  return { rawName: header.name, type: header.type, linkname: header.linkname, headerOffset, dataOffset, size };
+function record(
+  header: { name: string; type: TarEntryType; linkname: string },
+  headerOffset: number,
+  dataOffset: number,
+  size: number,
+  head: Buffer,
+): ScannedEntry {
+  return { rawName: header.name, type: header.type, linkname: header.linkname, headerOffset, dataOffset, size, head };
+}
+
+/** The first bytes of an entry's data, copied: a slice would keep its whole chunk alive with the index. */
+async function readHead(source: ByteSource, dataSize: number): Promise<Buffer> {
+  return Buffer.from(await source.read(Math.min(HEAD_LENGTH, dataSize)));
 }
 
 function truncated(where: string, name: string, headerOffset: number, dataOffset: number, size: number, end: number): BadTarError {
@@ -77,9 +97,10 @@ function inArchive(err: unknown, where: string): unknown {
 }
 
 /**
- * Scans an archive held in a file of `fileSize` bytes. Only header blocks are read: the data of
- * each entry is stepped over by offset, and an entry whose data (or its padding) would run past
- * the end of the file is reported as truncation. `where` names the archive in errors.
+ * Scans an archive held in a file of `fileSize` bytes. Only header blocks and the few bytes of
+ * data after each (`head`) are read: the rest of each entry's data is stepped over by offset, and
+ * an entry whose data (or its padding) would run past the end of the file is reported as
+ * truncation. `where` names the archive in errors.
  */
 export async function scanFile(fh: FileHandle, fileSize: number, where: string, signal?: AbortSignal): Promise<ScannedEntry[]> {
   const entries: ScannedEntry[] = [];
@@ -94,9 +115,12 @@ export async function scanFile(fh: FileHandle, fileSize: number, where: string, 
     source.offset = position;
     let next: Awaited<ReturnType<typeof readNextHeader>>;
     let dataOffset: number;
+    let head: Buffer;
     try {
       next = await readNextHeader(source, previous);
       dataOffset = source.offset;
+      // Usually already in the block read with the header.
+      head = next === undefined ? Buffer.alloc(0) : await readHead(source, next.dataSize);
     } catch (err) {
       if (position === 0) await explainCompressed(fh, where, err);
       throw inArchive(err, where);
@@ -107,7 +131,7 @@ export async function scanFile(fh: FileHandle, fileSize: number, where: string, 
     const { header, dataSize } = next;
     const end = dataOffset + dataSize + blockPadding(dataSize);
     if (end > fileSize) throw truncated(where, header.name, position, dataOffset, dataSize, fileSize);
-    if (header.type !== 'pax-global') entries.push(record(header, position, dataOffset, dataSize));
+    if (header.type !== 'pax-global') entries.push(record(header, position, dataOffset, dataSize, head));
     previous = header.name;
     position = end;
   }
@@ -135,9 +159,10 @@ export async function scanStream(stream: Readable, where: string, signal?: Abort
       const { header, dataSize } = next;
       const dataOffset = source.offset;
       const want = dataSize + blockPadding(dataSize);
-      const got = await source.skip(want);
+      const head = await readHead(source, dataSize);
+      const got = head.length + (await source.skip(want - head.length));
       if (got < want) throw truncated(where, header.name, headerOffset, dataOffset, dataSize, dataOffset + got);
-      if (header.type !== 'pax-global') entries.push(record(header, headerOffset, dataOffset, dataSize));
+      if (header.type !== 'pax-global') entries.push(record(header, headerOffset, dataOffset, dataSize, head));
       previous = header.name;
     }
   } catch (err) {

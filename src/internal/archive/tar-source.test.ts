@@ -53,6 +53,17 @@ for (const kind of ['file', 'opener'] as const) {
       await assert.rejects(s.open('nope'), (e: unknown) => e instanceof NotFoundError && /has no file "nope"/.test(e.message));
     });
 
+    test('head gives the first bytes the scan recorded, through links too, without reading the file again', async () => {
+      const s = await make(await sample());
+      assert.ok(s.head, 'both tar sources offer head');
+      assert.ok((await s.head('blobs/sha256/big')).equals(big.subarray(0, 4)));
+      assert.ok((await s.head('top')).equals(big.subarray(0, 4)), 'a symlink chain leads to the file it names');
+      assert.ok((await s.head('hard')).equals(big.subarray(0, 4)));
+      assert.equal((await s.head('empty')).length, 0, 'an empty file has no head');
+      assert.equal((await s.head(longName)).toString(), 'long');
+      await assert.rejects(s.head('nope'), NotFoundError);
+    });
+
     test('follows symlinks from their folder and hard links from the root, through folders too', async () => {
       const s = await make(await sample());
       assert.ok((await s.readFile('blobs/sha256/alias')).equals(big));

@@ -122,6 +122,12 @@ class TarFileSource implements FileSource {
     return options.signal ? addAbortSignal(options.signal, stream) : stream;
   }
 
+  /** The file's first bytes as the scan recorded them. */
+  async head(name: string, options: FileReadOptions = {}): Promise<Buffer> {
+    options.signal?.throwIfAborted();
+    return this.#require(name).head;
+  }
+
   async readFile(name: string, options: ReadFileOptions = {}): Promise<Buffer> {
     options.signal?.throwIfAborted();
     const entry = this.#require(name);
