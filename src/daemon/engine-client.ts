@@ -13,6 +13,7 @@ import type { Client, HistoryItem, ImageInspect, PingResult, RequestOptions } fr
 import { answerBody, answerError, describeRequest, send, tlsAgent, type EngineTarget, type SendInit } from './engine-request.ts';
 import { parseDockerHost, type DockerEnv, type EngineAddress } from './host.ts';
 import { readLoadResponse } from './load-response.ts';
+import { raceAbort } from '../internal/abort/index.ts';
 
 /**
  * The newest Engine API version this client asks for. Everything used here exists unchanged
@@ -72,7 +73,7 @@ export class EngineClient implements Client {
   /** The API version used with this daemon, negotiating it on first use. */
   async apiVersion(options: RequestOptions = {}): Promise<string> {
     if (this.#fixedVersion !== undefined) return this.#fixedVersion;
-    return (await raceSignal(this.#negotiated(), options.signal)).negotiatedVersion;
+    return (await raceAbort(this.#negotiated(), options.signal)).negotiatedVersion;
   }
 
   ping(options: RequestOptions = {}): Promise<PingResult> {
@@ -208,13 +209,3 @@ export function lowerVersion(ours: string, theirs: string): string {
   return a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]) ? ours : `${b[0]}.${b[1]}`;
 }
 
-/** Resolves or rejects with `p`, or rejects with the abort reason when `signal` fires first. */
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}

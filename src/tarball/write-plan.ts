@@ -15,6 +15,7 @@ import { DEFAULT_JOBS, mapLimit } from '../internal/limiter/index.ts';
 import { encodeHeader, type TarHeader } from '../internal/tar/index.ts';
 import { marshalWithSchema } from '../internal/gojson/index.ts';
 import { repoTag, tarballManifestType, type TarballDescriptor, type TarballManifest } from './manifest.ts';
+import { raceAbort } from '../internal/abort/index.ts';
 
 export { repoTag };
 
@@ -139,23 +140,6 @@ function compareGoStrings(a: string, b: string): number {
 }
 
 /**
- * `work`, or the abort reason as soon as `signal` fires. `Image.manifest()` takes no signal, and an
- * image that must learn a layer's size by reading it (an uncompressed layer gzipped to be sized, a
- * layer from an opener) can wait on a stalled source for ever; mapLimit would wait for it too. At
- * an abort that read is left to finish or fail on its own, its outcome ignored.
- */
-function abandonOnAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => {});
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/**
  * Works out the archive for `images`. Fails with InvalidArgumentError when there are none (ggcr:
  * "set of images is empty"). Reads each image's manifest and config name (and its config when it
  * has foreign layers), a few images at a time. An abort of `signal` rejects at once, even while an
@@ -165,7 +149,10 @@ export async function planTarball(images: TarballImages, options: { signal?: Abo
   const groups = groupByImage(images);
   if (groups.length === 0) throw new InvalidArgumentError('no images to write to the tarball: the set of images is empty');
   const { signal } = options;
-  const facts = await abandonOnAbort(mapLimit(groups, DEFAULT_JOBS, (g) => describeImage(g), { signal }), signal);
+  // `Image.manifest()` takes no signal, and an image that must read a layer to size it (an
+  // uncompressed layer gzipped to be sized, a layer from an opener) can wait on a stalled source
+  // for ever; mapLimit would wait too. At an abort that read is left to end on its own.
+  const facts = await raceAbort(mapLimit(groups, DEFAULT_JOBS, (g) => describeImage(g), { signal }), signal);
   // ggcr sorts by the joined tags so the output is stable; Array.prototype.sort is stable too, so
   // images with equal tags (several saved by digest) keep the order they were given in, where
   // Go's unstable sort over a map leaves it to chance.

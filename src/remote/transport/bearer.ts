@@ -7,6 +7,7 @@
 import { fromConfig, type Authenticator } from '../../authn/authenticator.ts';
 import type { HttpClient } from './http-client.ts';
 import { fetchToken, type Token } from './token.ts';
+import { raceAbort } from '../../internal/abort/index.ts';
 
 /** What a {@link BearerAuth} is made from. */
 export interface BearerSettings {
@@ -23,19 +24,6 @@ export interface BearerSettings {
 
 /** The longest head start a refresh takes on expiry; shorter lifetimes refresh after three quarters. */
 const MAX_REFRESH_MARGIN_MS = 30_000;
-
-/** Resolves with `promise`, or rejects with `signal.reason` as soon as it aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  // Whoever stops waiting, a failure of the shared exchange must not go unhandled.
-  promise.catch(() => {});
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /** A transport's bearer token and how to renew it. */
 export class BearerAuth {
@@ -98,13 +86,13 @@ export class BearerAuth {
   refresh(signal?: AbortSignal, force = false): Promise<void> {
     const key = this.#scopes.join(' ');
     const inflight = this.#inflight;
-    if (inflight && inflight.key === key) return abortable(inflight.promise, signal);
+    if (inflight && inflight.key === key) return raceAbort(inflight.promise, signal);
     if (!force && !this.#stale && this.#token !== undefined && !this.#expiringSoon()) return Promise.resolve();
     const promise = this.#exchange(key).finally(() => {
       if (this.#inflight?.promise === promise) this.#inflight = undefined;
     });
     this.#inflight = { key, promise };
-    return abortable(promise, signal);
+    return raceAbort(promise, signal);
   }
 
   async #exchange(key: string): Promise<void> {
