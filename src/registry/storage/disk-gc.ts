@@ -3,6 +3,7 @@
  * from their stored bytes) and tags, lets `planGc` decide, then deletes manifests, the links to
  * swept blobs, and the blobs, in that order so a crash part-way never leaves a link to nothing.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadDocumentError } from '../../errors/index.ts';
 import { Hash } from '../../v1/hash.ts';
@@ -21,13 +22,32 @@ export interface DiskGcContext {
   readonly layout: DiskLayout;
   readonly durability: Durability;
   readonly uploads: DiskUploads;
-  /** Deletes a manifest and, of `tags` (those gc found naming it), the ones that still do. */
-  readonly deleteManifest: (repository: string, digest: Hash, tags: readonly string[]) => Promise<boolean>;
+  /**
+   * Deletes a manifest gc found untagged when its revision file was `revision` (see
+   * {@link revisionIdentity}); if the file changed since, a tag may name it now and every tag is
+   * checked under the lock.
+   */
+  readonly deleteManifest: (repository: string, digest: Hash, revision: string) => Promise<boolean>;
 }
 
-/** A repository as gathered: the planner's view plus, per manifest digest, the tags naming it. */
+/** A repository as gathered: the planner's view plus each manifest's revision file identity. */
 interface GatheredRepository extends GcRepository {
-  readonly tagsNaming: ReadonlyMap<string, readonly string[]>;
+  readonly revisions: ReadonlyMap<string, string>;
+}
+
+/**
+ * Which write of a revision file this is: inode and modification time. Only `putManifest` makes a
+ * tag, and it always rewrites the manifest's revision file (a new file renamed into place), so an
+ * unchanged identity proves no tag has come to name the manifest since gc read the tags.
+ */
+export async function revisionIdentity(path: string): Promise<string | undefined> {
+  try {
+    const st = await stat(path, { bigint: true });
+    return `${st.ino}:${st.mtimeNs}`;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 
@@ -55,9 +75,9 @@ export async function collectGarbage(ctx: DiskGcContext, options: GcOptions): Pr
   }
 
   if (!options.dryRun) {
-    // Tags were read once, above; deleting a manifest re-reads only those that named it.
+    // Tags were read once, above: a manifest planned for removal was named by none of them.
     for (const m of plan.manifests) {
-      await ctx.deleteManifest(m.repository, Hash.parse(m.digest), model.get(m.repository)?.tagsNaming.get(m.digest) ?? []);
+      await ctx.deleteManifest(m.repository, Hash.parse(m.digest), model.get(m.repository)?.revisions.get(m.digest) ?? '');
     }
     for (const repository of repositories) {
       for (const digest of await digestsIn(join(layout.repository(repository), '_layers'))) {
@@ -81,7 +101,10 @@ export async function collectGarbage(ctx: DiskGcContext, options: GcOptions): Pr
 /** One repository's manifests, with what each references, and its tags' targets. */
 async function gather(layout: DiskLayout, name: string): Promise<GatheredRepository> {
   const manifests = new Map<string, ManifestReferences>();
+  const revisions = new Map<string, string>();
   for (const digest of await digestsIn(layout.revisions(name))) {
+    // Taken before the read: a rewrite in between shows as a changed identity, the safe side.
+    const identity = await revisionIdentity(layout.revision(name, digest));
     const revision = await readRevision(layout.revision(name, digest));
     const bytes = await readIfExists(layout.blob(digest));
     if (revision === undefined || bytes === undefined) continue;
@@ -93,15 +116,13 @@ async function gather(layout: DiskLayout, name: string): Promise<GatheredReposit
       throw new BadDocumentError(`cannot collect garbage: manifest ${name}@${digest} does not parse`, '', { cause: err });
     }
     manifests.set(digest.toString(), revision.subject === undefined || refs.subject !== undefined ? refs : { ...refs, subject: revision.subject });
+    if (identity !== undefined) revisions.set(digest.toString(), identity);
   }
-  const tagsNaming = new Map<string, string[]>();
+  const tags = new Set<string>();
   for (const tag of await listDirectory(layout.tags(name))) {
     if (!isTag(tag)) continue;
     const target = (await readIfExists(layout.tag(name, tag)))?.toString('utf8').trim();
-    if (target === undefined) continue;
-    const list = tagsNaming.get(target);
-    if (list) list.push(tag);
-    else tagsNaming.set(target, [tag]);
+    if (target !== undefined) tags.add(target);
   }
-  return { name, manifests, tags: [...tagsNaming.keys()], tagsNaming };
+  return { name, manifests, tags: [...tags], revisions };
 }

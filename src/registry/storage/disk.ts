@@ -14,7 +14,7 @@ import type { Descriptor } from '../../v1/descriptor.ts';
 import { Hash } from '../../v1/hash.ts';
 import { parseDescriptor } from '../../v1/manifest.ts';
 import { exists, isMissing, listDirectory, readIfExists, removeIfExists, writeFileAtomic, type Durability } from './disk-files.ts';
-import { collectGarbage } from './disk-gc.ts';
+import { collectGarbage, revisionIdentity } from './disk-gc.ts';
 import { DiskLayout } from './disk-layout.ts';
 import { encodeRevision, readRevision } from './disk-revision.ts';
 import { DiskUploads } from './disk-uploads.ts';
@@ -193,23 +193,25 @@ class DiskStorage implements RegistryStorage {
     });
   }
 
-  async deleteManifest(repository: string, digest: Hash): Promise<boolean> {
-    return this.#deleteManifest(repository, digest, async () => (await listDirectory(this.#layout.tags(repository))).filter((t) => isTag(t)));
+  deleteManifest(repository: string, digest: Hash): Promise<boolean> {
+    return this.#deleteManifest(repository, digest, undefined);
   }
 
   /**
-   * Deletes a manifest with its referrer entry and those of the `candidates` tags that still name
-   * it (each read again under the lock). A delete request passes every tag of the repository; gc
-   * passes only the tags it found naming the manifest, having read every tag once already.
+   * Deletes a manifest with its referrer entry and every tag naming it, read under the lock. gc,
+   * which read every tag once already and found none naming it, passes the revision file's
+   * identity as it was then: while that is unchanged, no tag can have come to name it since.
    */
-  async #deleteManifest(repository: string, digest: Hash, candidates: () => Promise<readonly string[]>): Promise<boolean> {
+  async #deleteManifest(repository: string, digest: Hash, untaggedAt: string | undefined): Promise<boolean> {
     const revisionPath = this.#layout.revision(repository, digest);
     return this.#repositoryLock.exclusive(repository, async () => {
+      const unchanged = untaggedAt !== undefined && (await revisionIdentity(revisionPath)) === untaggedAt;
       const revision = await readRevision(revisionPath);
       if (revision === undefined) return false;
+      const tags = unchanged ? [] : (await listDirectory(this.#layout.tags(repository))).filter((t) => isTag(t));
       // Tags first and the revision last: a crash part-way leaves a manifest still deletable,
       // never a tag naming a manifest that is gone.
-      for (const tag of await candidates()) {
+      for (const tag of tags) {
         const path = this.#layout.tag(repository, tag);
         if ((await readIfExists(path))?.toString('utf8').trim() === digest.toString()) await removeIfExists(path);
       }
@@ -254,7 +256,7 @@ class DiskStorage implements RegistryStorage {
         layout: this.#layout,
         durability: this.#durability,
         uploads: this.#uploads,
-        deleteManifest: (r, d, tags) => this.#deleteManifest(r, d, async () => tags),
+        deleteManifest: (r, d, revision) => this.#deleteManifest(r, d, revision),
       },
       options,
     );
