@@ -312,6 +312,7 @@ function hostileNameTests(name: string, make: MakeStorage): void {
       const what = JSON.stringify(r);
       await refused(s.statBlob(r, ok.digest), what);
       await refused(s.openBlob(r, ok.digest), what);
+      await refused(s.openBlob(r, ok.digest, undefined, { stat: { digest: ok.digest, size: ok.size } }), `${what} (with a stat)`);
       await refused(s.linkBlob(r, ok.digest), what);
       await refused(s.unlinkBlob(r, ok.digest), what);
       await refused(s.createUpload(r), what);

@@ -87,8 +87,10 @@ class DiskStorage implements RegistryStorage {
   }
 
   async openBlob(repository: string, digest: Hash, range?: ByteRange, options: OpenBlobOptions = {}): Promise<Readable | undefined> {
+    // Built even when the check is skipped: building the path is what refuses a hostile name.
+    const link = this.#layout.layerLink(repository, digest);
     const known = options.stat?.digest.equals(digest) ? options.stat : undefined;
-    if (known === undefined && !(await exists(this.#layout.layerLink(repository, digest)))) return undefined;
+    if (known === undefined && !(await exists(link))) return undefined;
     let handle;
     try {
       handle = await open(this.#layout.blob(digest), 'r');

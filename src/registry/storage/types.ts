@@ -23,9 +23,10 @@ export interface BlobInfo {
 /** Options of `RegistryStorage.openBlob`. */
 export interface OpenBlobOptions {
   /**
-   * What `statBlob` has just answered for this repository and digest. A backend may take the
-   * blob's visibility and size from it instead of checking again: the blob GET route passes it,
-   * so a download costs one visibility check, not two.
+   * What `statBlob` has just answered for this same repository and digest. A backend may take
+   * the blob's visibility and size from it instead of checking again: the blob GET route passes
+   * it, so a download costs one visibility check, not two. Names are still validated; a `stat`
+   * for another digest is ignored. Never pass one that `statBlob` did not give for this repository.
    */
   readonly stat?: BlobInfo;
 }
@@ -113,7 +114,10 @@ export interface RegistryStorage {
 
   /** A manifest by tag or by digest string, or undefined. */
   getManifest(repository: string, reference: string): Promise<StoredManifest | undefined>;
-  /** Whether `getManifest(repository, digest)` would find one, without reading its bytes. */
+  /**
+   * Whether the repository has a manifest under `digest`, without reading its bytes (a stat of
+   * its links; a stored manifest that has since been corrupted still counts).
+   */
   hasManifest(repository: string, digest: Hash): Promise<boolean>;
   /**
    * Stores manifest bytes under their digest (and `tag` if given, atomically moved to the new
