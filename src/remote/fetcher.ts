@@ -15,6 +15,7 @@ import { verifyStream } from '../internal/verify/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
 import { newTransport, type Transport } from './transport/index.ts';
 import { MANIFEST_LIMIT, type RemoteOptions } from './options.ts';
+import { parseJSON } from '../v1/guard.ts';
 
 /** Every manifest type we can read, as ggcr sends them (schema 1 first, for old registries). */
 export const ACCEPT_ALL = [
@@ -100,19 +101,24 @@ export async function fetchManifest(t: Transport, repo: Repository, ref: string,
     throw new DigestMismatchError(`manifest ${repo.name()}@${ref}: the registry sent bytes that hash to ${digest}`, ref, digest.toString());
   }
   const descriptor: { -readonly [K in keyof Descriptor]: Descriptor[K] } = { mediaType, size: bytes.length, digest };
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    throw new BadDocumentError(`manifest ${repo.name()}:${ref} is not valid JSON: ${(err as Error).message}`, '', { cause: err });
-  }
+  const json = parseJSON(bytes, `manifest ${repo.name()}:${ref}`);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new BadDocumentError(`manifest ${repo.name()}:${ref} is not a JSON object`, '');
   }
-  const doc = json as { annotations?: Record<string, string>; artifactType?: unknown };
-  if (doc.annotations) descriptor.annotations = doc.annotations;
+  const doc = json as { annotations?: unknown; artifactType?: unknown };
+  // A copy: the descriptor goes to callers, and the parsed document is shared by every view.
+  // Annotations that are not a string map are left to the views' own (strict) parsing, as ggcr
+  // ignores what it cannot read here.
+  const annotations = stringMapCopy(doc.annotations);
+  if (annotations) descriptor.annotations = annotations;
   if (typeof doc.artifactType === 'string') descriptor.artifactType = doc.artifactType;
   return { bytes, mediaType, digest, descriptor, json: doc };
+}
+
+function stringMapCopy(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const entries = Object.entries(v);
+  return entries.every(([, x]) => typeof x === 'string') ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
 }
 
 /** HEADs a manifest: its descriptor without the body. ggcr requires all three headers. */

@@ -55,6 +55,24 @@ describe('remote against our registry', () => {
     assert.ok(updates.every((u, i) => u.complete <= u.total && (i === 0 || u.complete >= updates[i - 1]!.complete)));
   });
 
+  test('a fetched descriptor is a copy: changing its annotations does not change the manifest views', async () => {
+    const img = random.image(100, 1, { seed: 'annotated' });
+    await remote.write(`${reg.host}/app/annotated:base`, img);
+    const m = JSON.parse((await img.rawManifest()).toString());
+    const raw = JSON.stringify({ ...m, mediaType: types.OCIManifestSchema1, annotations: { 'org.x': 'orig' } });
+    const put = await fetch(`http://${reg.host}/v2/app/annotated/manifests/v1`, {
+      method: 'PUT',
+      headers: { 'content-type': types.OCIManifestSchema1 },
+      body: raw,
+    });
+    assert.equal(put.status, 201);
+    const got = await remote.get(`${reg.host}/app/annotated:v1`);
+    assert.deepEqual(got.descriptor.annotations, { 'org.x': 'orig' });
+    (got.descriptor.annotations as Record<string, string>)['org.x'] = 'CHANGED';
+    const view = await got.image();
+    assert.deepEqual((await view.manifest()).annotations, { 'org.x': 'orig' });
+  });
+
   test('an index round trip, and platform resolution to one child', async () => {
     const idx = random.index(2000, 1, 3, { seed: 'idx', platforms: ['linux/amd64', 'linux/arm64/v8', 'linux/s390x'] });
     const ref = `${reg.host}/app/multi:all`;
