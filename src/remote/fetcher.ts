@@ -16,6 +16,7 @@ import { pipe } from '../internal/pipe/index.ts';
 import { newTransport, type Transport } from './transport/index.ts';
 import { MANIFEST_LIMIT, type RemoteOptions } from './options.ts';
 import { parseJSON } from '../v1/guard.ts';
+import { TransferProgress } from '../internal/progress/index.ts';
 
 /** Every manifest type we can read, as ggcr sends them (schema 1 first, for old registries). */
 export const ACCEPT_ALL = [
@@ -34,8 +35,22 @@ export const ACCEPT_INDEX = [types.DockerManifestList, types.OCIImageIndex];
  */
 export const transportCache = Symbol('containerregistry.remote.transports');
 
-/** Options as a puller or pusher passes them: the public ones plus its transport cache. */
-export type CachingOptions = RemoteOptions & { readonly [transportCache]?: Map<string, Promise<Transport>> };
+/**
+ * Where a `Puller`/`Pusher` (or one `multiWrite`) keeps its overall progress, so that all its
+ * calls add to one running figure instead of each starting again from zero.
+ */
+export const sharedProgress = Symbol('containerregistry.remote.progress');
+
+/** Options as a puller or pusher passes them: the public ones plus its transport cache and progress. */
+export type CachingOptions = RemoteOptions & {
+  readonly [transportCache]?: Map<string, Promise<Transport>>;
+  readonly [sharedProgress]?: TransferProgress;
+};
+
+/** The overall progress a call adds to: its session's when it has one, else its own. */
+export function progressFor(options: CachingOptions): TransferProgress {
+  return options[sharedProgress] ?? new TransferProgress(options.onProgress);
+}
 
 /** A transport for `repo` with `actions` (`pull`, `push,pull`, `delete`…), credentials from the options. */
 export async function transportFor(repo: Repository, actions: string, options: CachingOptions = {}): Promise<Transport> {

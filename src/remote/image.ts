@@ -20,7 +20,7 @@ import { readAll } from '../internal/limit/index.ts';
 import { sameBytesAs, verifyDescriptorData, verifyStream } from '../internal/verify/index.ts';
 import { checkRedirect, type Transport } from './transport/index.ts';
 import { fetchBlob, fetchManifest, headBlob, type FetchedManifest } from './fetcher.ts';
-import { TransferProgress } from '../internal/progress/index.ts';
+import type { TransferProgress } from '../internal/progress/index.ts';
 import { MANIFEST_LIMIT } from './options.ts';
 
 /** Shared by the views of one pull: the repository and its transport. */
@@ -31,8 +31,8 @@ export interface RemoteContext {
   /** Pull progress: every blob read through these views counts (bytes, overall and per blob). */
   readonly onProgress?: ProgressCallback | undefined;
   readonly onBlobProgress?: BlobProgressCallback | undefined;
-  /** Overall progress shared by the views of one pull. */
-  readonly totals?: TransferProgress;
+  /** Overall progress shared by the views of one pull (and by every call of a `Puller`). */
+  readonly totals: TransferProgress;
 }
 
 /** Reports a blob's bytes as they are read (pulls have progress too, unlike ggcr). */
@@ -40,8 +40,9 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
   if (!ctx.onProgress && !ctx.onBlobProgress) return s;
   const size = Math.max(desc.size, 0);
   const key = desc.digest.toString();
-  // A blob read twice (a retried copy, a second writer) counts once towards the overall figure.
-  const advance = (ctx.totals ?? new TransferProgress(ctx.onProgress)).blob(key, size);
+  // A blob read twice (a retried copy, a second writer) counts once towards the overall figure;
+  // one of unknown size (fetched by a digest the manifest does not name) counts as it arrives.
+  const advance = ctx.totals.blob(`${ctx.repo.name()}@${key}`, desc.size);
   let seen = 0;
   ctx.onBlobProgress?.({ digest: key, total: size, complete: 0 });
   // A pass-through, not a 'data' listener: listening would start the flow before the reader.

@@ -10,11 +10,10 @@ import type { Image, ImageIndex, Layer } from '../v1/interfaces.ts';
 import { lazy } from '../internal/lazy/index.ts';
 import { Platform } from '../v1/platform.ts';
 import { compressedToLayer } from '../partial/layer.ts';
-import { ACCEPT_ALL, ACCEPT_INDEX, fetchManifest, headManifest, headBlob, transportFor, type FetchedManifest } from './fetcher.ts';
+import { ACCEPT_ALL, ACCEPT_INDEX, fetchManifest, headManifest, headBlob, progressFor, transportFor, type CachingOptions, type FetchedManifest } from './fetcher.ts';
 import { remoteImage, remoteIndex, remoteLayer, type RemoteContext } from './image.ts';
 import { DEFAULT_PLATFORM, type RemoteOptions } from './options.ts';
 import { pickChild } from './platform.ts';
-import { TransferProgress } from '../internal/progress/index.ts';
 import { remoteSchema1, Schema1Error, type Schema1Image } from './schema1.ts';
 
 function toRef(ref: Reference | string): Reference {
@@ -35,7 +34,7 @@ export interface RemoteDescriptor {
   schema1(): Promise<Schema1Image>;
 }
 
-async function context(ref: Reference, options: RemoteOptions): Promise<RemoteContext> {
+async function context(ref: Reference, options: CachingOptions): Promise<RemoteContext> {
   const transport = await transportFor(ref.context(), 'pull', options);
   return {
     repo: ref.context(),
@@ -43,7 +42,7 @@ async function context(ref: Reference, options: RemoteOptions): Promise<RemoteCo
     signal: options.signal,
     onProgress: options.onProgress,
     onBlobProgress: options.onBlobProgress,
-    totals: new TransferProgress(options.onProgress),
+    totals: progressFor(options),
   };
 }
 

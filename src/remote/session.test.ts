@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as remote from './index.ts';
 import * as random from '../random/index.ts';
+import { buffer as drain } from 'node:stream/consumers';
 import { startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
 
 let front: FrontedRegistry;
@@ -76,4 +77,41 @@ test('a Puller does not remember a failed handshake', async () => {
     flaky.closeAllConnections();
     await new Promise<void>((r) => flaky.close(() => r()));
   }
+});
+
+/** Progress updates are monotonic, never over their total, and end complete. */
+function assertOneFigure(updates: { total: number; complete: number }[], total: number): void {
+  for (const [i, u] of updates.entries()) {
+    assert.ok(u.complete <= u.total, `update ${i}: ${JSON.stringify(u)}`);
+    if (i > 0) {
+      const p = updates[i - 1]!;
+      assert.ok(u.complete >= p.complete && u.total >= p.total, `update ${i} went back: ${JSON.stringify(p)} → ${JSON.stringify(u)}`);
+    }
+  }
+  assert.deepEqual(updates.at(-1), { total, complete: total });
+}
+
+test('a Pusher, a Puller and multiWrite each report one overall figure across their calls', async () => {
+  const a = random.image(30_000, 2, { seed: 'progress-a' });
+  const b = random.image(20_000, 1, { seed: 'progress-b' });
+  const blobs = async (img: typeof a) => (await img.manifest()).layers.reduce((n, l) => n + l.size, (await img.manifest()).config.size);
+  const both = (await blobs(a)) + (await blobs(b));
+
+  const pushed: { total: number; complete: number }[] = [];
+  const pusher = new remote.Pusher({ onProgress: (u) => pushed.push(u) });
+  await pusher.push(`${host}/progress/one:a`, a);
+  await pusher.push(`${host}/progress/two:b`, b);
+  assertOneFigure(pushed, both);
+
+  const written: { total: number; complete: number }[] = [];
+  await remote.multiWrite(new Map([[`${host}/progress/three:a`, a], [`${host}/progress/four:b`, b]]), { onProgress: (u) => written.push(u) });
+  assertOneFigure(written, both);
+
+  const pulled: { total: number; complete: number }[] = [];
+  const puller = new remote.Puller({ onProgress: (u) => pulled.push(u) });
+  for (const ref of [`${host}/progress/one:a`, `${host}/progress/two:b`]) {
+    for (const l of await (await puller.image(ref)).layers()) await drain(await l.compressed());
+  }
+  const layers = async (img: typeof a) => (await img.manifest()).layers.reduce((n, l) => n + l.size, 0);
+  assertOneFigure(pulled, (await layers(a)) + (await layers(b)));
 });

@@ -11,10 +11,10 @@ import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, Layer } from '../v1/interfaces.ts';
 import { mapLimit } from '../internal/limiter/index.ts';
 import type { Transport } from './transport/index.ts';
-import { transportFor, headManifest, ACCEPT_ALL } from './fetcher.ts';
+import { transportFor, headManifest, progressFor, sharedProgress, ACCEPT_ALL, type CachingOptions } from './fetcher.ts';
 import { uploadBlob, type UploadOutcome } from './upload.ts';
 import { DEFAULT_JOBS, type RemoteOptions } from './options.ts';
-import { TransferProgress } from '../internal/progress/index.ts';
+import type { TransferProgress } from '../internal/progress/index.ts';
 
 function toRef(ref: Reference | string): Reference {
   return typeof ref === 'string' ? parseReference(ref) : ref;
@@ -29,9 +29,9 @@ export interface Session {
   readonly seen: Map<string, Promise<UploadOutcome>>;
 }
 
-export async function session(ref: Reference, options: RemoteOptions): Promise<Session> {
+export async function session(ref: Reference, options: CachingOptions): Promise<Session> {
   const t = await transportFor(ref.context(), 'push,pull', options);
-  return { t, repo: ref.context(), options, progress: new TransferProgress(options.onProgress), seen: new Map() };
+  return { t, repo: ref.context(), options, progress: progressFor(options), seen: new Map() };
 }
 
 /** A layer's source repository when it came from the same registry (for a mount). */
@@ -47,7 +47,7 @@ export async function pushLayer(s: Session, l: Layer): Promise<UploadOutcome> {
   const p = (async () => {
     // Foreign and non-distributable layers stay where their urls say unless asked (ggcr).
     if (!types.isDistributable(mediaType) && !s.options.allowNondistributableArtifacts) return 'existing' as const;
-    const count = s.progress.blob(key, size);
+    const count = s.progress.blob(`${s.repo.name()}@${key}`, size);
     const blob = (complete: number) => s.options.onBlobProgress?.({ digest: key, total: size, complete });
     blob(0);
     const outcome = await uploadBlob(
@@ -103,7 +103,7 @@ export async function writeImageIn(s: Session, img: Image, ref: string): Promise
   const cfgDigest = await img.configName();
   await mapLimit(
     [async (): Promise<unknown> => {
-      const count = s.progress.blob(cfgDigest.toString(), cfg.length);
+      const count = s.progress.blob(`${s.repo.name()}@${cfgDigest}`, cfg.length);
       return uploadBlob(s.t, s.repo, { digest: cfgDigest, size: cfg.length, open: async () => Readable.from([cfg]) }, { signal: s.options.signal, onProgress: count });
     }, ...layers.map((l) => (): Promise<unknown> => pushLayer(s, l))],
     s.options.jobs ?? DEFAULT_JOBS,
@@ -188,11 +188,13 @@ export async function multiWrite(items: ReadonlyMap<string | Reference, Image | 
     const key = r.context().name();
     byRepo.set(key, [...(byRepo.get(key) ?? []), { ref: r, item }]);
   }
+  // One overall figure for every repository written, not one per repository each from zero.
+  const shared: CachingOptions = { ...options, [sharedProgress]: progressFor(options) };
   await mapLimit(
     [...byRepo.values()],
     options.jobs ?? DEFAULT_JOBS,
     async (group) => {
-      const s = await session(group[0]!.ref, options);
+      const s = await session(group[0]!.ref, shared);
       for (const { ref, item } of group) {
         if ('indexManifest' in item) await writeIndexIn(s, item, ref.identifier());
         else await writeImageIn(s, item, ref.identifier());
