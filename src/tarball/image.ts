@@ -16,7 +16,6 @@ import { Platform } from '../v1/platform.ts';
 import { classicImage } from './classic-image.ts';
 import { selectEntry } from './classic-select.ts';
 import { parseTarballManifest, type Opener, type TarballManifest } from './manifest.ts';
-import { readDocument } from '../layout/source-blobs.ts';
 import { sourceIndex } from '../layout/source-index.ts';
 import { archiveContext, isOciArchive, readRootIndex, selectOciImage, soleCompleteIndex } from './oci-select.ts';
 import { toTag } from './tag-match.ts';
@@ -150,7 +149,5 @@ export async function soleIndexFromSource(source: FileSource, options: TarballSo
   if (!(await isOciArchive(source))) return undefined;
   const { index } = await readRootIndex(source, options.signal);
   const only = await soleCompleteIndex(source, index, options.signal);
-  if (!only) return undefined;
-  const raw = await readDocument(archiveContext(source, options.signal), only, 'index', `index ${only.digest} in ${source.description}`);
-  return sourceIndex(archiveContext(source), raw, only);
+  return only && sourceIndex(archiveContext(source), only.raw, only.desc);
 }

@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadDocumentError, DigestMismatchError, InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
-import { collect, file, tarBytes, tempFolder, writeArchive } from '../internal/archive/archive.test-fixtures.ts';
+import { chunked, collect, file, tarBytes, tempFolder, writeArchive } from '../internal/archive/archive.test-fixtures.ts';
+import type { FileSource } from '../internal/archive/file-source.ts';
+import { openerTarSource } from '../internal/archive/opener-source.ts';
 import { openTarSource } from '../internal/archive/tar-source.ts';
 import { image as randomImage } from '../random/index.ts';
 import * as types from '../types/index.ts';
@@ -11,7 +13,7 @@ import type { WithDescriptor } from '../v1/interfaces.ts';
 import { marshalManifest } from '../internal/gojson/index.ts';
 import { fromFileSource } from '../layout/index.ts';
 import { parseManifest } from '../v1/manifest.ts';
-import { imageFromPath, imageFromSource, imageIndexFromPath, indexFromSource } from './image.ts';
+import { imageFromPath, imageFromSource, imageIndexFromPath, indexFromSource, soleIndexFromSource } from './image.ts';
 import { blobEntries, classicEntries, imageBytes, indexEntry, indexJson, nestedIndex, ociEntries, type ImageBytes } from './read.test-fixtures.ts';
 
 let folder: Awaited<ReturnType<typeof tempFolder>>;
@@ -110,6 +112,33 @@ describe('OCI-layout archives', () => {
     await validate.index(idx);
     const child = await idx.imageIndex(Hash.of(nested));
     assert.equal((await (await child.image(Hash.parse(amd.digest))).configName()).hex, amd.configHex);
+  });
+
+  test('soleIndexFromSource reads each document of an opener archive once', async () => {
+    const children = [indexEntry(gz, undefined, { os: 'linux', architecture: 'amd64' }), indexEntry(arm, undefined, { os: 'linux', architecture: 'arm64' })];
+    const nested = nestedIndex(children);
+    // An entry without a media type makes the reader look into the document to tell what it is.
+    for (const mediaType of [types.OCIImageIndex, '']) {
+      const bytes = await tarBytes(ociEntries(indexJson([{ mediaType, size: nested.length, digest: Hash.of(nested) }]), blobEntries([gz, arm], [nested])));
+      let passes = 0;
+      const archive = openerTarSource(async () => {
+        passes++;
+        return chunked(bytes);
+      });
+      const read: string[] = [];
+      const source: FileSource = {
+        description: archive.description,
+        stat: (name, o) => archive.stat(name, o),
+        open: (name, o) => (read.push(name), archive.open(name, o)),
+        readFile: (name, o) => (read.push(name), archive.readFile(name, o)),
+      };
+      const idx = await soleIndexFromSource(source);
+      assert.ok(idx, 'the archive holds the whole index');
+      assert.ok((await idx.rawManifest()).equals(nested));
+      const blob = (b: Buffer | string) => `blobs/sha256/${typeof b === 'string' ? b.slice('sha256:'.length) : Hash.of(b).hex}`;
+      assert.deepEqual(read.sort(), ['oci-layout', 'index.json', blob(nested), blob(gz.digest), blob(arm.digest)].sort(), `media type ${JSON.stringify(mediaType)}`);
+      assert.equal(passes, 1 + read.length, 'one scan, then one pass per file read');
+    }
   });
 
   test('index.json names are normalised; bare ref.name tags match nothing; misses list the names', async () => {
