@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import * as types from '../types/index.ts';
 import { InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
+import { parseJSON } from '../v1/guard.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, StreamOptions } from '../v1/interfaces.ts';
 import { parseIndexManifest, type IndexManifest } from '../v1/manifest.ts';
@@ -37,19 +38,31 @@ export interface LayoutIndex extends ImageIndex {
   descriptor(): Promise<Descriptor>;
 }
 
-/** The layout's `index.json`, parsed; a malformed file is a BadDocumentError naming it and the path in it. */
-async function readRootIndex(ctx: SourceContext): Promise<{ raw: Buffer; parsed: IndexManifest }> {
-  const { source, signal } = ctx;
-  const info = await source.stat('index.json', signal ? { signal } : {});
-  if (!info) {
+/** Options for {@link rootIndex}. */
+export interface RootIndexOptions {
+  /** Stops reading index.json (and oci-layout); default the context's signal. */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Also read `oci-layout` and refuse it unless it is JSON. The image-spec says a layout has one,
+   * but ggcr's layout reads a folder with index.json alone, so only the tarball reader asks.
+   */
+  readonly requireLayoutFile?: boolean;
+}
+
+/**
+ * The view of the layout's `index.json`, read and parsed once. NotFoundError when there is none;
+ * a malformed file is a BadDocumentError naming it and the path in it. The one reader of
+ * index.json for the layout and tarball modules alike.
+ */
+export async function rootIndex(ctx: SourceContext, options: RootIndexOptions = {}): Promise<LayoutIndex> {
+  const { source } = ctx;
+  const signal = options.signal ?? ctx.signal;
+  const read = { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) };
+  if (options.requireLayoutFile) parseJSON(await source.readFile('oci-layout', read), `oci-layout of ${source.description}`);
+  if (!(await source.stat('index.json', signal ? { signal } : {}))) {
     throw new NotFoundError(`${source.description} is not an OCI image layout: it has no index.json`);
   }
-  const raw = await source.readFile('index.json', { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) });
-  try {
-    return { raw, parsed: parseIndexManifest(raw) };
-  } catch (err) {
-    return inFile(err, `index.json of ${source.description}`);
-  }
+  return sourceIndex(ctx, await source.readFile('index.json', read));
 }
 
 /**
@@ -62,9 +75,7 @@ async function readRootIndex(ctx: SourceContext): Promise<{ raw: Buffer; parsed:
  * const img = await idx.image(); // the only entry
  */
 export async function fromFileSource(source: FileSource, options: { signal?: AbortSignal } = {}): Promise<LayoutIndex> {
-  const ctx: SourceContext = { source, signal: options.signal };
-  const { raw, parsed } = await readRootIndex(ctx);
-  return new SourceIndex(ctx, raw, parsed, undefined);
+  return rootIndex({ source, signal: options.signal });
 }
 
 /**

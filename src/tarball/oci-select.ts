@@ -8,10 +8,9 @@
  */
 import { BadDocumentError, InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
-import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
 import { blobName } from '../layout/blob-writer.ts';
 import { readDocument, type SourceContext } from '../layout/source-blobs.ts';
-import { sourceImage } from '../layout/source-index.ts';
+import { rootIndex, sourceImage, type LayoutIndex } from '../layout/source-index.ts';
 import type { Tag } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
@@ -44,6 +43,15 @@ export function archiveContext(source: FileSource, signal?: AbortSignal): Source
   return { source, signal, mediaTypes: 'document' };
 }
 
+/**
+ * The view of the archive's index.json (its oci-layout checked to be JSON too), read and parsed
+ * once by the layout module's one reader. `signal` stops that read; the view, which outlives the
+ * call, is given none.
+ */
+export function archiveIndex(source: FileSource, signal?: AbortSignal): Promise<LayoutIndex> {
+  return rootIndex(archiveContext(source), { signal, requireLayoutFile: true });
+}
+
 /** Reads a manifest or index blob, verified against `d`. */
 function readBlob(ctx: SourceContext, d: Descriptor, kind: string): Promise<Buffer> {
   return readDocument(ctx, d, kind, `${kind} ${d.digest} in ${ctx.source.description}`);
@@ -52,19 +60,6 @@ function readBlob(ctx: SourceContext, d: Descriptor, kind: string): Promise<Buff
 /** True when the archive is in OCI-layout form. */
 export async function isOciArchive(source: FileSource): Promise<boolean> {
   return (await source.stat('index.json')) !== undefined && (await source.stat('oci-layout')) !== undefined;
-}
-
-/** Reads and parses the archive's index.json (and checks oci-layout is JSON), naming the archive in errors. */
-export async function readRootIndex(source: FileSource, signal?: AbortSignal): Promise<{ raw: Buffer; index: IndexManifest }> {
-  const opts = { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) };
-  const layout = await source.readFile('oci-layout', opts);
-  const raw = await source.readFile('index.json', opts);
-  try {
-    parseJSON(layout, 'oci-layout');
-    return { raw, index: parseIndexManifest(raw) };
-  } catch (err) {
-    throw new BadDocumentError(`${source.description}: ${(err as Error).message}`, '', { cause: err });
-  }
 }
 
 function describeEntry(d: Descriptor): string {
