@@ -15,6 +15,7 @@ import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, StreamOptions } from '../v1/interfaces.ts';
 import { parseIndexManifest, type IndexManifest } from '../v1/manifest.ts';
 import { compressedToImage } from '../partial/image.ts';
+import { diffIDsLineUp } from '../partial/describe.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
@@ -219,10 +220,10 @@ export function sourceImage(ctx: SourceContext, desc: Descriptor): Image {
       const i = m.layers.findIndex((l) => l.digest.equals(h));
       if (i >= 0) {
         const d = m.layers[i]!;
-        // diff_ids line up with layers in a runnable image; otherwise there is nothing to check against.
+        // Without diff_ids that line up there is nothing to check the tar against.
         const diffID = async () => {
-          const ids = (await img.configFile()).rootfs.diff_ids;
-          return ids.length === m.layers.length ? ids[i] : undefined;
+          const cf = await img.configFile();
+          return diffIDsLineUp(m, cf) ? cf.rootfs.diff_ids[i] : undefined;
         };
         return sourceLayer(ctx, d, `layer ${i} (${d.digest}) of ${what}`, diffID);
       }
