@@ -52,11 +52,6 @@ export function archiveIndex(source: FileSource, signal?: AbortSignal): Promise<
   return rootIndex(archiveContext(source), { signal, requireLayoutFile: true });
 }
 
-/** Reads a manifest or index blob, verified against `d`. */
-function readBlob(ctx: SourceContext, d: Descriptor, kind: string): Promise<Buffer> {
-  return readDocument(ctx, d, kind, `${kind} ${d.digest} in ${ctx.source.description}`);
-}
-
 /** True when the archive is in OCI-layout form. */
 export async function isOciArchive(source: FileSource): Promise<boolean> {
   return (await source.stat('index.json')) !== undefined && (await source.stat('oci-layout')) !== undefined;
@@ -110,10 +105,10 @@ async function findByConfig(ctx: SourceContext, descs: readonly Descriptor[], co
   for (const d of descs) {
     if (!(await present(ctx, d))) continue;
     if (types.isImage(d.mediaType)) {
-      const m = parseManifest(await readBlob(ctx, d, 'manifest'));
+      const m = parseManifest(await readDocument(ctx, d, 'manifest'));
       if (blobName(m.config.digest) === configName.replace(/^\.?\/+/, '')) return d;
     } else if (types.isIndex(d.mediaType) && depth < 1) {
-      const child = parseIndexManifest(await readBlob(ctx, d, 'index'));
+      const child = parseIndexManifest(await readDocument(ctx, d, 'index'));
       const found = await findByConfig(ctx, child.manifests, configName, depth + 1);
       if (found) return found;
     }
@@ -141,7 +136,7 @@ interface KindedDocument {
  */
 async function readKinded(ctx: SourceContext, d: Descriptor): Promise<KindedDocument> {
   const declared = declaredKind(ctx, d);
-  const raw = await readBlob(ctx, d, declared ?? 'manifest');
+  const raw = await readDocument(ctx, d, declared ?? 'manifest');
   if (declared) return { kind: declared, raw };
   const doc = parseJSON(raw, `manifest ${d.digest}`);
   if (typeof doc === 'object' && doc !== null) {
