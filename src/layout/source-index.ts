@@ -34,7 +34,7 @@ export interface LayoutIndex extends ImageIndex {
   imageIndex(h?: Hash): Promise<LayoutIndex>;
   /** Streams blob `h`, verified (against its size when this index describes it). */
   blob(h: Hash, options?: StreamOptions): Promise<Readable>;
-  /** A child's descriptor as its parent gives it; the root's from its own bytes. */
+  /** A child's descriptor as its parent gives it (with the media type the view reports); the root's from its own bytes. */
   descriptor(): Promise<Descriptor>;
 }
 
@@ -99,6 +99,14 @@ function readableAs(ctx: SourceContext, d: Descriptor, kind: 'image' | 'index'):
   return ctx.mediaTypes === 'document' && !(kind === 'image' ? types.isIndex(d.mediaType) : types.isImage(d.mediaType));
 }
 
+/**
+ * A child's descriptor as its view reports it: its parent's entry, with the media type the view
+ * reports (see `SourceContext.mediaTypes`), so a push sends the type it describes the document as.
+ */
+function describedAs(desc: Descriptor, mediaType: string): Descriptor {
+  return desc.mediaType === mediaType ? desc : { ...desc, mediaType };
+}
+
 class SourceIndex implements LayoutIndex {
   readonly #ctx: SourceContext;
   readonly #raw: Buffer;
@@ -137,7 +145,8 @@ class SourceIndex implements LayoutIndex {
   }
 
   async descriptor(): Promise<Descriptor> {
-    return this.#desc ?? { mediaType: this.#mediaType, size: this.#raw.length, digest: Hash.of(this.#raw) };
+    if (this.#desc) return describedAs(this.#desc, this.#mediaType);
+    return { mediaType: this.#mediaType, size: this.#raw.length, digest: Hash.of(this.#raw) };
   }
 
   #find(h: Hash | undefined): Descriptor {
@@ -211,7 +220,7 @@ export function sourceImage(ctx: SourceContext, desc: Descriptor): Image {
   const img: Image = compressedToImage({
     mediaType: async () =>
       ctx.mediaTypes === 'document' ? ((await img.manifest()).mediaType ?? (desc.mediaType || types.OCIManifestSchema1)) : desc.mediaType,
-    descriptor: async () => desc,
+    descriptor: async () => describedAs(desc, await img.mediaType()),
     rawManifest: () => readDocument(ctx, desc, 'manifest', `manifest of ${what}`),
     rawConfigFile: async () => readDocument(ctx, (await img.manifest()).config, 'config', `config of ${what}`),
     layerByDigest: async (h) => {

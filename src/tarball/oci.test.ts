@@ -9,7 +9,7 @@ import { image as randomImage } from '../random/index.ts';
 import * as types from '../types/index.ts';
 import * as validate from '../validate/index.ts';
 import { Hash } from '../v1/hash.ts';
-import type { WithDescriptor } from '../v1/interfaces.ts';
+import type { ImageIndex, WithDescriptor } from '../v1/interfaces.ts';
 import { marshalManifest } from '../internal/gojson/index.ts';
 import { fromFileSource } from '../layout/index.ts';
 import { parseManifest } from '../v1/manifest.ts';
@@ -110,7 +110,7 @@ describe('OCI-layout archives', () => {
     assert.equal((await (await imageFromPath(both, { platform: 'linux/arm64' })).digest()).toString(), arm.digest);
     const idx = await imageIndexFromPath(both);
     await validate.index(idx);
-    const child = await idx.imageIndex(Hash.of(nested));
+    const child = (await idx.imageIndex(Hash.of(nested))) as ImageIndex & WithDescriptor;
     assert.equal((await (await child.image(Hash.parse(amd.digest))).configName()).hex, amd.configHex);
   });
 
@@ -201,5 +201,17 @@ describe('OCI-layout archives', () => {
     const layoutIndex = await fromFileSource(source);
     assert.equal(await layoutIndex.mediaType(), types.OCIImageIndex, 'a layout root is an OCI index whatever it says');
     await assert.rejects(layoutIndex.image(Hash.parse(gz.digest)), UnexpectedMediaTypeError);
+  });
+
+  test('a descriptor reports the media type its view does: the document\'s, where the index.json entry has none', async () => {
+    const nested = nestedIndex([indexEntry(gz, undefined, { os: 'linux', architecture: 'amd64' })]);
+    const entries = [{ ...indexEntry(gz, { [REF]: 'v1' }), mediaType: '' }, { mediaType: '', size: nested.length, digest: Hash.of(nested) }];
+    const idx = await indexFromSource(await openTarSource(await archivePath(ociEntries(indexJson(entries), blobEntries([gz], [nested])))));
+    const img = (await idx.image(Hash.parse(gz.digest))) as Awaited<ReturnType<typeof idx.image>> & WithDescriptor;
+    assert.deepEqual(await img.descriptor(), { ...entries[0]!, mediaType: types.OCIManifestSchema1 }, 'annotations kept, media type the manifest\'s');
+    assert.equal((await img.descriptor()).mediaType, await img.mediaType());
+    const child = (await idx.imageIndex(Hash.of(nested))) as ImageIndex & WithDescriptor;
+    assert.deepEqual(await child.descriptor(), { ...entries[1]!, mediaType: types.OCIImageIndex });
+    assert.equal((await child.descriptor()).mediaType, await child.mediaType());
   });
 });
