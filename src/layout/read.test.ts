@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import * as random from '../random/index.ts';
 import { empty } from '../index.ts';
-import { BadDocumentError } from '../errors/index.ts';
+import { BadDocumentError, NotFoundError, TooLargeError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { dirSource } from '../internal/archive/dir-source.ts';
 import { fromFileSource, imageIndexFromPath, write } from './index.ts';
@@ -108,6 +108,29 @@ test('a descriptor claiming a huge manifest is refused before anything is read',
     await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [d] }));
     const idx = await fromFileSource(dirSource(dir));
     await assert.rejects((await idx.image()).rawManifest(), { code: 'ERR_TOO_LARGE' });
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a child index that is missing or too large is named by kind, digest and layout', async () => {
+  const { dir, cleanup } = await tempFolder('child-index');
+  try {
+    const missing = { mediaType: 'application/vnd.oci.image.index.v1+json', size: 10, digest: String(Hash.of('not here')) };
+    const huge = { ...missing, size: 200 * 1024 * 1024, digest: String(Hash.of('huge')) };
+    await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [missing, huge] }));
+    const idx = await fromFileSource(dirSource(dir));
+    const where = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await assert.rejects(idx.imageIndex(Hash.parse(missing.digest)), (err: unknown) => {
+      assert.ok(err instanceof NotFoundError, String(err));
+      assert.match(err.message, new RegExp(`^index ${missing.digest} in ${where}: "blobs/sha256/${missing.digest.slice(7)}" is not in ${where}$`));
+      return true;
+    });
+    await assert.rejects(idx.imageIndex(Hash.parse(huge.digest)), (err: unknown) => {
+      assert.ok(err instanceof TooLargeError, String(err));
+      assert.match(err.message, new RegExp(`^index ${huge.digest} in ${where} is ${huge.size} bytes`));
+      return true;
+    });
   } finally {
     await cleanup();
   }

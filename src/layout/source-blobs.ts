@@ -70,17 +70,19 @@ export async function openDescribed(ctx: SourceContext, d: Descriptor, signal?: 
 }
 
 /**
- * Reads a document blob of kind `kind` (manifest, index, config) whole: capped, verified. `what`
- * names it for messages as for openBlob.
+ * Reads a document blob of kind `kind` (manifest, index, config) whole: capped, verified. Messages
+ * name it `what`, by default `<kind> <digest> in <source>`; a missing blob is a NotFoundError
+ * saying so, as for openBlob.
  */
 export async function readDocument(ctx: SourceContext, d: Pick<Descriptor, 'digest' | 'size' | 'data'>, kind: string, what?: string): Promise<Buffer> {
   const data = inlineData(d);
   if (data) return data;
+  const name = what ?? `${kind} ${d.digest} in ${ctx.source.description}`;
   if (d.size > MANIFEST_LIMIT) {
-    throw new TooLargeError(`${what ?? `${kind} ${d.digest}`} is ${d.size} bytes, more than the ${MANIFEST_LIMIT}-byte limit for documents`, MANIFEST_LIMIT);
+    throw new TooLargeError(`${name} is ${d.size} bytes, more than the ${MANIFEST_LIMIT}-byte limit for documents`, MANIFEST_LIMIT);
   }
-  const stream = await openBlob(ctx, d.digest, d.size, undefined, what);
-  return readAll(stream, { max: MANIFEST_LIMIT, what: what ?? `${kind} ${whereIs(ctx, d.digest)}`, signal: ctx.signal });
+  const stream = await openBlob(ctx, d.digest, d.size, undefined, name);
+  return readAll(stream, { max: MANIFEST_LIMIT, what: name, signal: ctx.signal });
 }
 
 /** Reads blob `h` whole with a cap, when no descriptor gives its size; the digest is checked. */

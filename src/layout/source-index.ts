@@ -10,16 +10,17 @@ import type { Readable } from 'node:stream';
 import * as types from '../types/index.ts';
 import { InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
+import { parseJSON } from '../v1/guard.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, StreamOptions } from '../v1/interfaces.ts';
 import { parseIndexManifest, type IndexManifest } from '../v1/manifest.ts';
 import { compressedToImage } from '../partial/image.ts';
+import { diffIDsLineUp } from '../partial/describe.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
-import { SIZE_UNKNOWN, verifyStream } from '../internal/verify/index.ts';
+import { SIZE_UNKNOWN, verifyDigest } from '../internal/verify/index.ts';
 import { autoDecompress } from '../internal/compression/index.ts';
-import { pipe } from '../internal/pipe/index.ts';
 import { blobName } from './blob-writer.ts';
 import { inFile, openDescribed, openBlob, readDocument, whereIs, type SourceContext } from './source-blobs.ts';
 
@@ -33,23 +34,35 @@ export interface LayoutIndex extends ImageIndex {
   imageIndex(h?: Hash): Promise<LayoutIndex>;
   /** Streams blob `h`, verified (against its size when this index describes it). */
   blob(h: Hash, options?: StreamOptions): Promise<Readable>;
-  /** A child's descriptor as its parent gives it; the root's from its own bytes. */
+  /** A child's descriptor as its parent gives it (with the media type the view reports); the root's from its own bytes. */
   descriptor(): Promise<Descriptor>;
 }
 
-/** The layout's `index.json`, parsed; a malformed file is a BadDocumentError naming it and the path in it. */
-async function readRootIndex(ctx: SourceContext): Promise<{ raw: Buffer; parsed: IndexManifest }> {
-  const { source, signal } = ctx;
-  const info = await source.stat('index.json', signal ? { signal } : {});
-  if (!info) {
+/** Options for {@link rootIndex}. */
+export interface RootIndexOptions {
+  /** Stops reading index.json (and oci-layout); default the context's signal. */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Also read `oci-layout` and refuse it unless it is JSON. The image-spec says a layout has one,
+   * but ggcr's layout reads a folder with index.json alone, so only the tarball reader asks.
+   */
+  readonly requireLayoutFile?: boolean;
+}
+
+/**
+ * The view of the layout's `index.json`, read and parsed once. NotFoundError when there is none;
+ * a malformed file is a BadDocumentError naming it and the path in it. The one reader of
+ * index.json for the layout and tarball modules alike.
+ */
+export async function rootIndex(ctx: SourceContext, options: RootIndexOptions = {}): Promise<LayoutIndex> {
+  const { source } = ctx;
+  const signal = options.signal ?? ctx.signal;
+  const read = { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) };
+  if (options.requireLayoutFile) parseJSON(await source.readFile('oci-layout', read), `oci-layout of ${source.description}`);
+  if (!(await source.stat('index.json', signal ? { signal } : {}))) {
     throw new NotFoundError(`${source.description} is not an OCI image layout: it has no index.json`);
   }
-  const raw = await source.readFile('index.json', { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) });
-  try {
-    return { raw, parsed: parseIndexManifest(raw) };
-  } catch (err) {
-    return inFile(err, `index.json of ${source.description}`);
-  }
+  return sourceIndex(ctx, await source.readFile('index.json', read));
 }
 
 /**
@@ -62,9 +75,7 @@ async function readRootIndex(ctx: SourceContext): Promise<{ raw: Buffer; parsed:
  * const img = await idx.image(); // the only entry
  */
 export async function fromFileSource(source: FileSource, options: { signal?: AbortSignal } = {}): Promise<LayoutIndex> {
-  const ctx: SourceContext = { source, signal: options.signal };
-  const { raw, parsed } = await readRootIndex(ctx);
-  return new SourceIndex(ctx, raw, parsed, undefined);
+  return rootIndex({ source, signal: options.signal });
 }
 
 /**
@@ -86,6 +97,14 @@ export function sourceIndex(ctx: SourceContext, raw: Buffer, desc?: Descriptor):
 function readableAs(ctx: SourceContext, d: Descriptor, kind: 'image' | 'index'): boolean {
   if (kind === 'image' ? types.isImage(d.mediaType) : types.isIndex(d.mediaType)) return true;
   return ctx.mediaTypes === 'document' && !(kind === 'image' ? types.isIndex(d.mediaType) : types.isImage(d.mediaType));
+}
+
+/**
+ * A child's descriptor as its view reports it: its parent's entry, with the media type the view
+ * reports (see `SourceContext.mediaTypes`), so a push sends the type it describes the document as.
+ */
+function describedAs(desc: Descriptor, mediaType: string): Descriptor {
+  return desc.mediaType === mediaType ? desc : { ...desc, mediaType };
 }
 
 class SourceIndex implements LayoutIndex {
@@ -126,7 +145,8 @@ class SourceIndex implements LayoutIndex {
   }
 
   async descriptor(): Promise<Descriptor> {
-    return this.#desc ?? { mediaType: this.#mediaType, size: this.#raw.length, digest: Hash.of(this.#raw) };
+    if (this.#desc) return describedAs(this.#desc, this.#mediaType);
+    return { mediaType: this.#mediaType, size: this.#raw.length, digest: Hash.of(this.#raw) };
   }
 
   #find(h: Hash | undefined): Descriptor {
@@ -188,7 +208,7 @@ function sourceLayer(
     layer.uncompressed = async (o?: StreamOptions): Promise<Readable> => {
       const want = await diffID();
       const tar = await autoDecompress(await compressed(o), o?.signal ? { signal: o.signal } : {});
-      return want ? pipe(tar, verifyStream({ digest: want, size: SIZE_UNKNOWN, what: `${what}, uncompressed` })) : tar;
+      return want ? verifyDigest(tar, want, `${what}, uncompressed`) : tar;
     };
   }
   return layer;
@@ -200,7 +220,7 @@ export function sourceImage(ctx: SourceContext, desc: Descriptor): Image {
   const img: Image = compressedToImage({
     mediaType: async () =>
       ctx.mediaTypes === 'document' ? ((await img.manifest()).mediaType ?? (desc.mediaType || types.OCIManifestSchema1)) : desc.mediaType,
-    descriptor: async () => desc,
+    descriptor: async () => describedAs(desc, await img.mediaType()),
     rawManifest: () => readDocument(ctx, desc, 'manifest', `manifest of ${what}`),
     rawConfigFile: async () => readDocument(ctx, (await img.manifest()).config, 'config', `config of ${what}`),
     layerByDigest: async (h) => {
@@ -208,10 +228,10 @@ export function sourceImage(ctx: SourceContext, desc: Descriptor): Image {
       const i = m.layers.findIndex((l) => l.digest.equals(h));
       if (i >= 0) {
         const d = m.layers[i]!;
-        // diff_ids line up with layers in a runnable image; otherwise there is nothing to check against.
+        // Without diff_ids that line up there is nothing to check the tar against.
         const diffID = async () => {
-          const ids = (await img.configFile()).rootfs.diff_ids;
-          return ids.length === m.layers.length ? ids[i] : undefined;
+          const cf = await img.configFile();
+          return diffIDsLineUp(m, cf) ? cf.rootfs.diff_ids[i] : undefined;
         };
         return sourceLayer(ctx, d, `layer ${i} (${d.digest}) of ${what}`, diffID);
       }

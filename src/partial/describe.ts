@@ -6,6 +6,8 @@ import { NotFoundError } from '../errors/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Describable, Image, Layer, WithDescriptor } from '../v1/interfaces.ts';
+import type { ConfigFile } from '../v1/config.ts';
+import type { Manifest } from '../v1/manifest.ts';
 
 function hasDescriptor(x: object): x is WithDescriptor {
   return typeof (x as Partial<WithDescriptor>).descriptor === 'function';
@@ -51,13 +53,22 @@ export async function blobSize(img: Image, h: Hash): Promise<number> {
   return (await blobDescriptor(img, h)).size;
 }
 
+/**
+ * True when the config's `rootfs.diff_ids` line up with the manifest's layers, one to one and in
+ * order, as in any runnable image (ggcr's BlobToDiffID relies on it). When they do not (a
+ * malformed image), a layer's diffID cannot be taken from the config.
+ */
+export function diffIDsLineUp(m: Manifest, cf: ConfigFile): boolean {
+  return cf.rootfs.diff_ids.length === m.layers.length;
+}
+
 /** The diffID that goes with a compressed layer digest (manifest and config are index-aligned). */
 export async function blobToDiffID(img: Image, h: Hash): Promise<Hash> {
   const [m, cf] = await Promise.all([img.manifest(), img.configFile()]);
   const i = m.layers.findIndex((l) => l.digest.equals(h));
   if (i < 0) throw new NotFoundError(`layer ${h} not found in manifest`);
   const ids = cf.rootfs.diff_ids;
-  if (ids.length !== m.layers.length) {
+  if (!diffIDsLineUp(m, cf)) {
     throw new NotFoundError(`config has ${ids.length} diff_ids but manifest has ${m.layers.length} layers`);
   }
   return ids[i]!;
@@ -69,7 +80,7 @@ export async function diffIDToBlob(img: Image, h: Hash): Promise<Hash> {
   const ids = cf.rootfs.diff_ids;
   const i = ids.findIndex((d) => d.equals(h));
   if (i < 0) throw new NotFoundError(`diffID ${h} not found in config`);
-  if (ids.length !== m.layers.length) {
+  if (!diffIDsLineUp(m, cf)) {
     throw new NotFoundError(`config has ${ids.length} diff_ids but manifest has ${m.layers.length} layers`);
   }
   return m.layers[i]!.digest;

@@ -17,7 +17,7 @@ import { marshalManifest } from '../internal/gojson/index.ts';
 import type { CompressedImageCore, CompressedLayer, UncompressedImageCore } from './cores.ts';
 import { compressedToLayer, uncompressedToLayer, type CompressOptions } from './layer.ts';
 import { configLayer } from './config-layer.ts';
-import { descriptor } from './describe.ts';
+import { descriptor, diffIDsLineUp } from './describe.ts';
 
 /** Returns a full `Image` over a core whose manifest exists. Constructing does no I/O. */
 export function compressedToImage(core: CompressedImageCore): Image {
@@ -72,9 +72,8 @@ class CompressedImageView implements Image {
         : async () => {
             const cf = await image.configFile();
             const m = await image.manifest();
-            // diff_ids line up with the manifest's layers (ggcr's BlobToDiffID); when they do not
-            // (a malformed image), fall back to hashing the tar so the layer still works.
-            if (cf.rootfs.diff_ids.length === m.layers.length) return cf.rootfs.diff_ids[index]!;
+            // A malformed image whose diff_ids do not line up: hash the tar so the layer still works.
+            if (diffIDsLineUp(m, cf)) return cf.rootfs.diff_ids[index]!;
             return (await Hash.fromStream(await compressedToLayer(core).uncompressed())).hash;
           },
     };
@@ -94,7 +93,7 @@ class CompressedImageView implements Image {
     const cf = await this.configFile();
     const i = cf.rootfs.diff_ids.findIndex((d) => d.equals(h));
     const layers = await this.layers();
-    if (i >= 0 && i < layers.length && cf.rootfs.diff_ids.length === layers.length) return layers[i]!;
+    if (i >= 0 && diffIDsLineUp(await this.manifest(), cf)) return layers[i]!;
     for (const l of layers) if ((await l.diffID()).equals(h)) return l;
     throw new NotFoundError(`image has no layer with diffID ${h}`);
   }

@@ -1,11 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BadTarError, DigestMismatchError, NotFoundError, OciError, UnsafePathError } from '../errors/index.ts';
+import { BadDocumentError, BadTarError, DigestMismatchError, NotFoundError, OciError, UnsafePathError } from '../errors/index.ts';
 import { collect, file, hardlink, symlink, tarBytes, tempFolder, writeArchive } from '../internal/archive/archive.test-fixtures.ts';
 import type { TarEntry } from '../internal/tar/index.ts';
 import { image as randomImage } from '../random/index.ts';
 import * as validate from '../validate/index.ts';
-import { imageFromPath } from './image.ts';
+import { imageFromPath, imageIndexFromPath, soleIndexFromSource } from './image.ts';
+import { openTarSource } from '../internal/archive/tar-source.ts';
 import { blobEntries, classicEntries, imageBytes, indexEntry, indexJson, ociEntries, type ImageBytes } from './read.test-fixtures.ts';
 
 let folder: Awaited<ReturnType<typeof tempFolder>>;
@@ -140,4 +141,14 @@ test('an OCI blob that does not match its descriptor fails when read, naming the
     new RegExp(`mismatch for config of image ${img.digest} in archive .*expected`),
     async (p) => (await imageFromPath(p)).rawConfigFile(),
   );
+});
+
+test('a malformed index.json or oci-layout is a BadDocumentError naming the file, the archive and the path in it', async () => {
+  const badDigest = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1, digest: 'sha256:zz' }] }));
+  const readers = [(p: string) => imageFromPath(p), (p: string) => imageIndexFromPath(p), async (p: string) => soleIndexFromSource(await openTarSource(p))];
+  for (const read of readers) {
+    await refused(ociEntries(badDigest, blobEntries([img])), BadDocumentError, /^manifests\[0\]\.digest: .* \(in index\.json of archive .*hostile-\d+\.tar\)$/, read);
+    const notJson = ociEntries(indexJson([indexEntry(img)]), blobEntries([img])).map((e) => (e.header.name === 'oci-layout' ? file('oci-layout', '{"imageLayoutVersion":') : e));
+    await refused(notJson, BadDocumentError, /^oci-layout of archive .*hostile-\d+\.tar is not valid JSON/, read);
+  }
 });

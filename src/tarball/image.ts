@@ -16,9 +16,8 @@ import { Platform } from '../v1/platform.ts';
 import { classicImage } from './classic-image.ts';
 import { selectEntry } from './classic-select.ts';
 import { parseTarballManifest, type Opener, type TarballManifest } from './manifest.ts';
-import { readDocument } from '../layout/source-blobs.ts';
 import { sourceIndex } from '../layout/source-index.ts';
-import { archiveContext, isOciArchive, readRootIndex, selectOciImage, soleCompleteIndex } from './oci-select.ts';
+import { archiveContext, archiveIndex, isOciArchive, selectOciImage, soleCompleteIndex } from './oci-select.ts';
 import { toTag } from './tag-match.ts';
 
 /** Options for reading an image from an archive. */
@@ -58,7 +57,7 @@ export async function imageFromSource(source: FileSource, options: TarballReadOp
   const platform = typeof options.platform === 'string' ? Platform.parse(options.platform) : options.platform;
   const read = signal ? { signal } : {};
   if (await isOciArchive(source)) {
-    const { index } = await readRootIndex(source, signal);
+    const index = await (await archiveIndex(source, signal)).indexManifest();
     const classic = (await source.stat('manifest.json')) ? await loadManifest(source, read) : undefined;
     const choice = await selectOciImage(source, index, classic, { tag, platform, signal });
     if ('image' in choice) return choice.image;
@@ -122,8 +121,7 @@ export async function indexFromSource(source: FileSource, options: TarballSource
   if (!(await isOciArchive(source))) {
     throw new NotFoundError(`${source.description} has no index.json and oci-layout: it is not an OCI-layout archive`);
   }
-  const { raw } = await readRootIndex(source, options.signal);
-  return sourceIndex(archiveContext(source), raw);
+  return archiveIndex(source, options.signal);
 }
 
 /**
@@ -148,9 +146,7 @@ export async function imageIndexFromPath(path: string, options: TarballSourceOpt
  */
 export async function soleIndexFromSource(source: FileSource, options: TarballSourceOptions = {}): Promise<(ImageIndex & WithDescriptor) | undefined> {
   if (!(await isOciArchive(source))) return undefined;
-  const { index } = await readRootIndex(source, options.signal);
+  const index = await (await archiveIndex(source, options.signal)).indexManifest();
   const only = await soleCompleteIndex(source, index, options.signal);
-  if (!only) return undefined;
-  const raw = await readDocument(archiveContext(source, options.signal), only, 'index', `index ${only.digest} in ${source.description}`);
-  return sourceIndex(archiveContext(source), raw, only);
+  return only && sourceIndex(archiveContext(source), only.raw, only.desc);
 }

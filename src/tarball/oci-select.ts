@@ -8,10 +8,9 @@
  */
 import { BadDocumentError, InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
-import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
 import { blobName } from '../layout/blob-writer.ts';
 import { readDocument, type SourceContext } from '../layout/source-blobs.ts';
-import { sourceImage } from '../layout/source-index.ts';
+import { rootIndex, sourceImage, type LayoutIndex } from '../layout/source-index.ts';
 import type { Tag } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
@@ -44,27 +43,18 @@ export function archiveContext(source: FileSource, signal?: AbortSignal): Source
   return { source, signal, mediaTypes: 'document' };
 }
 
-/** Reads a manifest or index blob, verified against `d`. */
-function readBlob(ctx: SourceContext, d: Descriptor, kind: string): Promise<Buffer> {
-  return readDocument(ctx, d, kind, `${kind} ${d.digest} in ${ctx.source.description}`);
+/**
+ * The view of the archive's index.json (its oci-layout checked to be JSON too), read and parsed
+ * once by the layout module's one reader. `signal` stops that read; the view, which outlives the
+ * call, is given none.
+ */
+export function archiveIndex(source: FileSource, signal?: AbortSignal): Promise<LayoutIndex> {
+  return rootIndex(archiveContext(source), { signal, requireLayoutFile: true });
 }
 
 /** True when the archive is in OCI-layout form. */
 export async function isOciArchive(source: FileSource): Promise<boolean> {
   return (await source.stat('index.json')) !== undefined && (await source.stat('oci-layout')) !== undefined;
-}
-
-/** Reads and parses the archive's index.json (and checks oci-layout is JSON), naming the archive in errors. */
-export async function readRootIndex(source: FileSource, signal?: AbortSignal): Promise<{ raw: Buffer; index: IndexManifest }> {
-  const opts = { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) };
-  const layout = await source.readFile('oci-layout', opts);
-  const raw = await source.readFile('index.json', opts);
-  try {
-    parseJSON(layout, 'oci-layout');
-    return { raw, index: parseIndexManifest(raw) };
-  } catch (err) {
-    throw new BadDocumentError(`${source.description}: ${(err as Error).message}`, '', { cause: err });
-  }
 }
 
 function describeEntry(d: Descriptor): string {
@@ -115,10 +105,10 @@ async function findByConfig(ctx: SourceContext, descs: readonly Descriptor[], co
   for (const d of descs) {
     if (!(await present(ctx, d))) continue;
     if (types.isImage(d.mediaType)) {
-      const m = parseManifest(await readBlob(ctx, d, 'manifest'));
+      const m = parseManifest(await readDocument(ctx, d, 'manifest'));
       if (blobName(m.config.digest) === configName.replace(/^\.?\/+/, '')) return d;
     } else if (types.isIndex(d.mediaType) && depth < 1) {
-      const child = parseIndexManifest(await readBlob(ctx, d, 'index'));
+      const child = parseIndexManifest(await readDocument(ctx, d, 'index'));
       const found = await findByConfig(ctx, child.manifests, configName, depth + 1);
       if (found) return found;
     }
@@ -126,27 +116,44 @@ async function findByConfig(ctx: SourceContext, descs: readonly Descriptor[], co
   return undefined;
 }
 
-/** The media type of a descriptor that lacks one, from the document itself. */
-async function kindOf(ctx: SourceContext, d: Descriptor): Promise<'image' | 'index'> {
+/** What an index entry says it names: undefined when its media type is empty (the document then says). */
+function declaredKind(ctx: SourceContext, d: Descriptor): 'image' | 'index' | undefined {
   if (types.isImage(d.mediaType)) return 'image';
   if (types.isIndex(d.mediaType)) return 'index';
-  if (d.mediaType === '') {
-    const doc = parseJSON(await readBlob(ctx, d, 'manifest'), `manifest ${d.digest}`);
-    if (typeof doc === 'object' && doc !== null) {
-      if ('manifests' in doc) return 'index';
-      if ('config' in doc) return 'image';
-    }
-  }
+  if (d.mediaType === '') return undefined;
   throw new UnexpectedMediaTypeError(`${d.digest} in ${ctx.source.description} has media type ${JSON.stringify(d.mediaType)}, which is neither an image nor an index`);
+}
+
+/** A manifest or index document as read, with which of the two it is. */
+interface KindedDocument {
+  readonly kind: 'image' | 'index';
+  readonly raw: Buffer;
+}
+
+/**
+ * Reads the document `d` names (verified) and tells what it is: from the descriptor, else from
+ * the document's own fields. One read either way, so an opener archive is not re-read for it.
+ */
+async function readKinded(ctx: SourceContext, d: Descriptor): Promise<KindedDocument> {
+  const declared = declaredKind(ctx, d);
+  const raw = await readDocument(ctx, d, declared ?? 'manifest');
+  if (declared) return { kind: declared, raw };
+  const doc = parseJSON(raw, `manifest ${d.digest}`);
+  if (typeof doc === 'object' && doc !== null) {
+    if ('manifests' in doc) return { kind: 'index', raw };
+    if ('config' in doc) return { kind: 'image', raw };
+  }
+  throw new UnexpectedMediaTypeError(`${d.digest} in ${ctx.source.description} has media type "", and its document is neither an image nor an index`);
 }
 
 /** Follows `desc` down to one image: itself, or the child of an index the options pick. */
 async function resolveImage(ctx: SourceContext, desc: Descriptor, options: OciSelectOptions, depth: number): Promise<Image> {
   // The image outlives this call: its reads are not tied to the signal of the choosing.
-  if ((await kindOf(ctx, desc)) === 'image') return sourceImage(archiveContext(ctx.source), desc);
+  if (declaredKind(ctx, desc) === 'image') return sourceImage(archiveContext(ctx.source), desc);
+  const doc = await readKinded(ctx, desc);
+  if (doc.kind === 'image') return sourceImage(archiveContext(ctx.source), desc);
   if (depth >= MAX_DEPTH) throw new BadDocumentError(`${ctx.source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
-  const raw = await readBlob(ctx, desc, 'index');
-  const child = await pickChild(ctx, desc, parseIndexManifest(raw).manifests, options.platform);
+  const child = await pickChild(ctx, desc, parseIndexManifest(doc.raw).manifests, options.platform);
   return resolveImage(ctx, child, options, depth + 1);
 }
 
@@ -184,28 +191,30 @@ async function pickChild(ctx: SourceContext, parent: Descriptor, children: reado
  * layer, through nested indexes. That is buildkit's `type=oci` and Docker ≥ 25's export of a
  * multi-platform image, which can be pushed whole. Undefined otherwise: a single image, several
  * entries, or an index exported for some platforms only (`ctr images export` without
- * `--all-platforms`), which are read as one image instead.
+ * `--all-platforms`), which are read as one image instead. Gives the entry and the index's bytes
+ * as read and verified while checking, so the caller's view need not read them again.
  */
-export async function soleCompleteIndex(source: FileSource, index: IndexManifest, signal?: AbortSignal): Promise<Descriptor | undefined> {
+export async function soleCompleteIndex(source: FileSource, index: IndexManifest, signal?: AbortSignal): Promise<{ readonly desc: Descriptor; readonly raw: Buffer } | undefined> {
   const distinct = new Map(index.manifests.map((d) => [d.digest.toString(), d]));
   if (distinct.size !== 1) return undefined;
   const only = [...distinct.values()][0]!;
   const ctx = archiveContext(source, signal);
-  if (!(await present(ctx, only)) || (await kindOf(ctx, only)) !== 'index') return undefined;
-  return (await complete(ctx, only, 0)) ? only : undefined;
+  if (!(await present(ctx, only)) || declaredKind(ctx, only) === 'image') return undefined;
+  const doc = await readKinded(ctx, only);
+  if (doc.kind !== 'index') return undefined;
+  return (await complete(ctx, only, doc, 0)) ? { desc: only, raw: doc.raw } : undefined;
 }
 
-/** True when the archive holds `desc` and everything it names. */
-async function complete(ctx: SourceContext, desc: Descriptor, depth: number): Promise<boolean> {
-  if (!(await present(ctx, desc))) return false;
-  const kind = await kindOf(ctx, desc);
-  const raw = await readBlob(ctx, desc, kind);
-  if (kind === 'index') {
+/** True when the archive holds everything `doc` (the document `desc` names, read) names, through nested indexes. */
+async function complete(ctx: SourceContext, desc: Descriptor, doc: KindedDocument, depth: number): Promise<boolean> {
+  if (doc.kind === 'index') {
     if (depth >= MAX_DEPTH) throw new BadDocumentError(`${ctx.source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
-    for (const child of parseIndexManifest(raw).manifests) if (!(await complete(ctx, child, depth + 1))) return false;
+    for (const child of parseIndexManifest(doc.raw).manifests) {
+      if (!(await present(ctx, child)) || !(await complete(ctx, child, await readKinded(ctx, child), depth + 1))) return false;
+    }
     return true;
   }
-  const m = parseManifest(raw);
+  const m = parseManifest(doc.raw);
   if (!(await present(ctx, m.config))) return false;
   for (const l of m.layers) if (types.isDistributable(l.mediaType) && !(await present(ctx, l))) return false;
   return true;

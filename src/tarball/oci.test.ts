@@ -1,17 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadDocumentError, DigestMismatchError, InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
-import { collect, file, tarBytes, tempFolder, writeArchive } from '../internal/archive/archive.test-fixtures.ts';
+import { chunked, collect, file, tarBytes, tempFolder, writeArchive } from '../internal/archive/archive.test-fixtures.ts';
+import type { FileSource } from '../internal/archive/file-source.ts';
+import { openerTarSource } from '../internal/archive/opener-source.ts';
 import { openTarSource } from '../internal/archive/tar-source.ts';
 import { image as randomImage } from '../random/index.ts';
 import * as types from '../types/index.ts';
 import * as validate from '../validate/index.ts';
 import { Hash } from '../v1/hash.ts';
-import type { WithDescriptor } from '../v1/interfaces.ts';
+import type { ImageIndex, WithDescriptor } from '../v1/interfaces.ts';
 import { marshalManifest } from '../internal/gojson/index.ts';
 import { fromFileSource } from '../layout/index.ts';
 import { parseManifest } from '../v1/manifest.ts';
-import { imageFromPath, imageFromSource, imageIndexFromPath, indexFromSource } from './image.ts';
+import { imageFromPath, imageFromSource, imageIndexFromPath, indexFromSource, soleIndexFromSource } from './image.ts';
 import { blobEntries, classicEntries, imageBytes, indexEntry, indexJson, nestedIndex, ociEntries, type ImageBytes } from './read.test-fixtures.ts';
 
 let folder: Awaited<ReturnType<typeof tempFolder>>;
@@ -108,8 +110,35 @@ describe('OCI-layout archives', () => {
     assert.equal((await (await imageFromPath(both, { platform: 'linux/arm64' })).digest()).toString(), arm.digest);
     const idx = await imageIndexFromPath(both);
     await validate.index(idx);
-    const child = await idx.imageIndex(Hash.of(nested));
+    const child = (await idx.imageIndex(Hash.of(nested))) as ImageIndex & WithDescriptor;
     assert.equal((await (await child.image(Hash.parse(amd.digest))).configName()).hex, amd.configHex);
+  });
+
+  test('soleIndexFromSource reads each document of an opener archive once', async () => {
+    const children = [indexEntry(gz, undefined, { os: 'linux', architecture: 'amd64' }), indexEntry(arm, undefined, { os: 'linux', architecture: 'arm64' })];
+    const nested = nestedIndex(children);
+    // An entry without a media type makes the reader look into the document to tell what it is.
+    for (const mediaType of [types.OCIImageIndex, '']) {
+      const bytes = await tarBytes(ociEntries(indexJson([{ mediaType, size: nested.length, digest: Hash.of(nested) }]), blobEntries([gz, arm], [nested])));
+      let passes = 0;
+      const archive = openerTarSource(async () => {
+        passes++;
+        return chunked(bytes);
+      });
+      const read: string[] = [];
+      const source: FileSource = {
+        description: archive.description,
+        stat: (name, o) => archive.stat(name, o),
+        open: (name, o) => (read.push(name), archive.open(name, o)),
+        readFile: (name, o) => (read.push(name), archive.readFile(name, o)),
+      };
+      const idx = await soleIndexFromSource(source);
+      assert.ok(idx, 'the archive holds the whole index');
+      assert.ok((await idx.rawManifest()).equals(nested));
+      const blob = (b: Buffer | string) => `blobs/sha256/${typeof b === 'string' ? b.slice('sha256:'.length) : Hash.of(b).hex}`;
+      assert.deepEqual(read.sort(), ['oci-layout', 'index.json', blob(nested), blob(gz.digest), blob(arm.digest)].sort(), `media type ${JSON.stringify(mediaType)}`);
+      assert.equal(passes, 1 + read.length, 'one scan, then one pass per file read');
+    }
   });
 
   test('index.json names are normalised; bare ref.name tags match nothing; misses list the names', async () => {
@@ -172,5 +201,17 @@ describe('OCI-layout archives', () => {
     const layoutIndex = await fromFileSource(source);
     assert.equal(await layoutIndex.mediaType(), types.OCIImageIndex, 'a layout root is an OCI index whatever it says');
     await assert.rejects(layoutIndex.image(Hash.parse(gz.digest)), UnexpectedMediaTypeError);
+  });
+
+  test('a descriptor reports the media type its view does: the document\'s, where the index.json entry has none', async () => {
+    const nested = nestedIndex([indexEntry(gz, undefined, { os: 'linux', architecture: 'amd64' })]);
+    const entries = [{ ...indexEntry(gz, { [REF]: 'v1' }), mediaType: '' }, { mediaType: '', size: nested.length, digest: Hash.of(nested) }];
+    const idx = await indexFromSource(await openTarSource(await archivePath(ociEntries(indexJson(entries), blobEntries([gz], [nested])))));
+    const img = (await idx.image(Hash.parse(gz.digest))) as Awaited<ReturnType<typeof idx.image>> & WithDescriptor;
+    assert.deepEqual(await img.descriptor(), { ...entries[0]!, mediaType: types.OCIManifestSchema1 }, 'annotations kept, media type the manifest\'s');
+    assert.equal((await img.descriptor()).mediaType, await img.mediaType());
+    const child = (await idx.imageIndex(Hash.of(nested))) as ImageIndex & WithDescriptor;
+    assert.deepEqual(await child.descriptor(), { ...entries[1]!, mediaType: types.OCIImageIndex });
+    assert.equal((await child.descriptor()).mediaType, await child.mediaType());
   });
 });

@@ -38,8 +38,3 @@ export async function openVerified(source: FileSource, name: string, expected: E
   const stream = await source.open(name, signal ? { signal } : {});
   return pipe(stream, verifyStream({ digest: expected.digest, size: expected.size, what: `${what} (${JSON.stringify(name)} in ${source.description})` }));
 }
-
-/** Checks a stream's bytes against a digest while they flow (a layer's diffID after decompression). */
-export function verifying(stream: Readable, digest: Hash, what: string): Readable {
-  return pipe(stream, verifyStream({ digest, size: SIZE_UNKNOWN, what }));
-}
