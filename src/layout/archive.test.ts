@@ -9,7 +9,8 @@ import * as validate from '../validate/index.ts';
 import * as types from '../types/index.ts';
 import { empty } from '../index.ts';
 import { Hash } from '../v1/hash.ts';
-import type { Image } from '../v1/interfaces.ts';
+import type { Image, Layer } from '../v1/interfaces.ts';
+import { delegateImage, delegateLayer } from '../v1/delegate.test-fixtures.ts';
 import { readTar } from '../internal/tar/index.ts';
 import { openTarSource } from '../internal/archive/tar-source.ts';
 import { dirSource } from '../internal/archive/dir-source.ts';
@@ -103,28 +104,31 @@ test('an archive of a layout copies children of unknown media types', async () =
 test('writeArchiveToFile leaves nothing behind when aborted or when a blob is wrong', async () => {
   const { dir, cleanup } = await tempFolder('tar-abort');
   try {
-    const idx = random.index(256 * 1024, 2, 2, { seed: 'tar-abort', format: 'oci' });
+    // Aborted once the archive is under way: when the writer opens the second layer (a timer
+    // raced the writer, which sometimes finished first).
     const controller = new AbortController();
     const reason = new Error('stop');
-    const running = writeArchiveToFile(join(dir, 'a.tar'), idx, { signal: controller.signal });
-    setTimeout(() => controller.abort(reason), 5);
+    const base = random.image(256 * 1024, 2, { seed: 'tar-abort' });
+    let opened = 0;
+    const abortOnSecond = (l: Layer): Layer => ({
+      ...delegateLayer(l),
+      compressed: (o) => {
+        if (++opened === 2) controller.abort(reason);
+        return l.compressed(o);
+      },
+    });
+    const stopping: Image = {
+      ...delegateImage(base),
+      layers: async () => (await base.layers()).map(abortOnSecond),
+      layerByDigest: async (h) => abortOnSecond(await base.layerByDigest(h)),
+    };
+    const running = writeArchiveToFile(join(dir, 'a.tar'), await indexOf([{ of: stopping }]), { signal: controller.signal });
     await assert.rejects(running, reason);
+    assert.equal(opened >= 2, true);
 
     // An image whose config bytes do not hash to the name its manifest gives.
     const img = random.image(64, 1, { seed: 'tar-bad' });
-    const liar: Image = {
-      layers: () => img.layers(),
-      mediaType: () => img.mediaType(),
-      size: () => img.size(),
-      configName: () => img.configName(),
-      configFile: () => img.configFile(),
-      rawConfigFile: async () => Buffer.from('{"not":"the config"}'),
-      digest: () => img.digest(),
-      manifest: () => img.manifest(),
-      rawManifest: () => img.rawManifest(),
-      layerByDigest: (h) => img.layerByDigest(h),
-      layerByDiffID: (h) => img.layerByDiffID(h),
-    };
+    const liar: Image = { ...delegateImage(img), rawConfigFile: async () => Buffer.from('{"not":"the config"}') };
     const bad = await indexOf([{ of: liar }]);
     await assert.rejects(writeArchiveToFile(join(dir, 'b.tar'), bad), { code: 'ERR_DIGEST_MISMATCH' });
     assert.deepEqual(await listFiles(dir), []);
