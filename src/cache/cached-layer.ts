@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Hash } from '../v1/hash.ts';
 import type { Layer, StreamOptions } from '../v1/interfaces.ts';
+import { digestIsKnown } from '../partial/describe.ts';
 import { WrappedLayer } from './wrapped-layer.ts';
 import { isNotFound, isStoredLayer, type Cache } from './cache.ts';
 import { countUncompressed } from './uncompressed-size.ts';
@@ -37,9 +38,11 @@ export class CacheBackedLayer extends WrappedLayer {
   /**
    * Where a diffID miss reads the tar from: the compressed blob when the cache holds it, so a
    * layer already pulled is decompressed locally rather than downloaded a second time (ggcr goes
-   * back to the source); else the original layer.
+   * back to the source); else the original layer. A layer made from a tar is read from directly:
+   * its digest would take a compression pass over the whole tar, and the fill reads it again.
    */
   async #tarSource(options: StreamOptions | undefined): Promise<Layer> {
+    if (!digestIsKnown(this.inner)) return this.inner;
     const digest = await this.inner.digest();
     const blob = await this.#fromCache(digest, 'compressed', options);
     if (!blob) return this.inner;

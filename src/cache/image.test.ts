@@ -103,6 +103,48 @@ test('an uncompressed read of a layer whose blob is cached decompresses the cach
   assert.deepEqual(await readFile(join(dir, diffID.toString())), tar);
 });
 
+/** An image built from tars (as a classic `docker save` or the daemon gives), counting tar opens. */
+async function fromTars(seed: string, counts: Counts): Promise<Image> {
+  const src = random.image(64 * 1024, 1, { seed });
+  const [l] = await src.layers();
+  return partial.uncompressedToImage({
+    rawConfigFile: () => src.rawConfigFile(),
+    mediaType: () => src.mediaType(),
+    layerByDiffID: async () => ({
+      diffID: () => l!.diffID(),
+      mediaType: () => l!.mediaType(),
+      uncompressed: (o?: StreamOptions) => {
+        counts.uncompressed++;
+        return l!.uncompressed(o);
+      },
+    }),
+  });
+}
+
+test('a tar read of a layer built from a tar opens the tar once on a miss: no compression pass to look up its blob', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const [l] = await image(await fromTars('img-11', counts), c).layers();
+  const tar = await drain(await l!.uncompressed());
+  assert.equal(counts.uncompressed, 1);
+  const diffID = await l!.diffID();
+  assert.deepEqual(await readdir(dir), [diffID.toString()]);
+  assert.deepEqual(await readFile(join(dir, diffID.toString())), tar);
+});
+
+test('a tar read of a layer built from a tar whose digest is known uses its cached blob', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const [l] = await image(await fromTars('img-12', counts), c).layers();
+  await drain(await l!.compressed());
+  const opened = counts.uncompressed;
+  const tar = await drain(await l!.uncompressed());
+  assert.equal(counts.uncompressed, opened, 'decompressed from the cached blob');
+  assert.deepEqual(await readFile(join(dir, (await l!.diffID()).toString())), tar);
+});
+
 test('a cached blob that fails to decompress part-way fails the tar read made from it, and is deleted', async (t) => {
   const dir = await tempDir(t);
   const c = filesystemCache(dir);
