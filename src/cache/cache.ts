@@ -47,6 +47,13 @@ export interface StoredLayer extends Layer {
    * when the entry is gone. A wrong size still fails the later `stored()` read.
    */
   storedSize(options?: StreamOptions): Promise<number>;
+  /**
+   * Deletes the entry if it is still the one this layer was found as; a fresh copy another
+   * writer has put in its place since is left alone. For a caller that found the stored bytes
+   * bad where the cache could not (a blob that fails to decompress). Without it, the caller
+   * falls back to `Cache.delete`.
+   */
+  discard?(): Promise<void>;
 }
 
 /** True when `l` is a {@link StoredLayer}. */

@@ -12,6 +12,12 @@ import { isNotFound, isStoredLayer, type Cache } from './cache.ts';
 import { countUncompressed } from './uncompressed-size.ts';
 import { layerFromCachedBlob } from './cached-blob-layer.ts';
 
+/** A cache hit: the entry's stream, and how to delete the entry should its bytes turn out bad. */
+interface Hit {
+  readonly stream: Readable;
+  readonly discard: () => Promise<void>;
+}
+
 /** A layer whose streams go through `cache`. Construction does no I/O. */
 export class CacheBackedLayer extends WrappedLayer {
   readonly #cache: Cache;
@@ -24,14 +30,14 @@ export class CacheBackedLayer extends WrappedLayer {
   override async compressed(options?: StreamOptions): Promise<Readable> {
     const digest = await this.inner.digest();
     const hit = await this.#fromCache(digest, 'compressed', options);
-    if (hit) return hit;
+    if (hit) return hit.stream;
     return (await this.#cache.put(this.inner)).compressed(options);
   }
 
   override async uncompressed(options?: StreamOptions): Promise<Readable> {
     const diffID = await this.inner.diffID();
     const hit = await this.#fromCache(diffID, 'uncompressed', options);
-    if (hit) return hit;
+    if (hit) return hit.stream;
     return (await this.#cache.put(await this.#tarSource(options))).uncompressed(options);
   }
 
@@ -46,7 +52,7 @@ export class CacheBackedLayer extends WrappedLayer {
     const digest = await this.inner.digest();
     const blob = await this.#fromCache(digest, 'compressed', options);
     if (!blob) return this.inner;
-    return layerFromCachedBlob(this.inner, digest, blob, () => this.#cache.delete(digest).catch(() => {}));
+    return layerFromCachedBlob(this.inner, digest, blob.stream, blob.discard);
   }
 
   /**
@@ -69,7 +75,7 @@ export class CacheBackedLayer extends WrappedLayer {
   }
 
   /** The cached stream for `h`, or undefined on a miss (a truncated entry counts as one). */
-  async #fromCache(h: Hash, form: 'compressed' | 'uncompressed', options: StreamOptions | undefined): Promise<Readable | undefined> {
+  async #fromCache(h: Hash, form: 'compressed' | 'uncompressed', options: StreamOptions | undefined): Promise<Hit | undefined> {
     let cached: Layer;
     try {
       cached = await this.#cache.get(h);
@@ -77,12 +83,17 @@ export class CacheBackedLayer extends WrappedLayer {
       if (isNotFound(err)) return undefined;
       throw err;
     }
-    if (!isStoredLayer(cached)) return form === 'compressed' ? cached.compressed(options) : cached.uncompressed(options);
+    const byName = (): Promise<void> => this.#cache.delete(h).catch(() => {});
+    if (!isStoredLayer(cached)) {
+      return { stream: await (form === 'compressed' ? cached.compressed(options) : cached.uncompressed(options)), discard: byName };
+    }
+    // Deleting by name would also delete a good copy another reader renamed into place since.
+    const discard = cached.discard ? cached.discard.bind(cached) : byName;
     try {
       // The manifest's size catches a truncated blob before a byte is served, so the caller
       // gets the layer from the source instead of an error at the end.
       const size = form === 'compressed' ? { size: await this.inner.size() } : {};
-      return await cached.stored({ ...options, ...size });
+      return { stream: await cached.stored({ ...options, ...size }), discard };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
