@@ -42,9 +42,10 @@ export interface StoredLayer extends Layer {
   /** The stored bytes, verified against their hash while they stream. */
   stored(options?: StoredOptions): Promise<Readable>;
   /**
-   * How many bytes are stored, without reading them (a tar's size for `uncompressedSize`, which
-   * would otherwise read and hash the whole tar only to count it). Rejects with `NotFoundError`
-   * when the entry is gone. A wrong size still fails the later `stored()` read.
+   * How many bytes were stored when the cache found the entry, without reading them (a tar's
+   * size for `uncompressedSize`, which would otherwise read and hash the whole tar only to count
+   * it). No second look at the entry: one gone since is found missing by the later `stored()`,
+   * and a wrong size still fails that read.
    */
   storedSize(options?: StreamOptions): Promise<number>;
   /**

@@ -15,7 +15,7 @@ import { lazy } from '../internal/lazy/index.ts';
 import { detectCompression, MAGIC_LENGTH, type Compression } from '../internal/compression/index.ts';
 import { compressedToLayer, uncompressedToLayer } from '../partial/layer.ts';
 import type { StoredLayer, StoredOptions } from './cache.ts';
-import { discardIfSame, openStored, storedSize } from './stored-file.ts';
+import { discardIfSame, openStored } from './stored-file.ts';
 
 async function sniff(path: string, h: Hash): Promise<{ compression: Compression; size: number }> {
   let fh;
@@ -41,7 +41,7 @@ export class CachedFileLayer implements StoredLayer {
   readonly #found: Stats;
   readonly #view: () => Promise<Layer>;
 
-  /** `found` is the file's `stat` when the cache found it, which `discard` compares against. */
+  /** `found` is the file's `stat` when the cache found it: its size, and what `discard` compares against. */
   constructor(path: string, h: Hash, found: Stats) {
     this.#path = path;
     this.#hash = h;
@@ -74,8 +74,10 @@ export class CachedFileLayer implements StoredLayer {
   stored(options?: StoredOptions): Promise<Readable> {
     return openStored(this.#path, this.#hash, options);
   }
-  storedSize(options?: StreamOptions): Promise<number> {
-    return storedSize(this.#path, this.#hash, options);
+  /** The size `get`'s stat saw. */
+  async storedSize(options?: StreamOptions): Promise<number> {
+    options?.signal?.throwIfAborted();
+    return this.#found.size;
   }
   discard(): Promise<void> {
     return discardIfSame(this.#path, this.#found);
