@@ -42,11 +42,19 @@ export interface StoredLayer extends Layer {
   /** The stored bytes, verified against their hash while they stream. */
   stored(options?: StoredOptions): Promise<Readable>;
   /**
-   * How many bytes are stored, without reading them (a tar's size for `uncompressedSize`, which
-   * would otherwise read and hash the whole tar only to count it). Rejects with `NotFoundError`
-   * when the entry is gone. A wrong size still fails the later `stored()` read.
+   * How many bytes were stored when the cache found the entry, without reading them (a tar's
+   * size for `uncompressedSize`, which would otherwise read and hash the whole tar only to count
+   * it). No second look at the entry: one gone since is found missing by the later `stored()`,
+   * and a wrong size still fails that read.
    */
   storedSize(options?: StreamOptions): Promise<number>;
+  /**
+   * Deletes the entry if it is still the one this layer was found as; a fresh copy another
+   * writer has put in its place since is left alone. For a caller that found the stored bytes
+   * bad where the cache could not (a blob that fails to decompress). Without it, the caller
+   * falls back to `Cache.delete`.
+   */
+  discard?(): Promise<void>;
 }
 
 /** True when `l` is a {@link StoredLayer}. */

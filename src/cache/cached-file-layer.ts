@@ -3,6 +3,7 @@
  * by digest) or an uncompressed tar (found by diffID). Which one is sniffed from its first bytes
  * on first use; the rest is derived as for any layer from a file (ggcr's `tarball.LayerFromFile`).
  */
+import type { Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { NotFoundError } from '../errors/index.ts';
@@ -14,7 +15,7 @@ import { lazy } from '../internal/lazy/index.ts';
 import { detectCompression, MAGIC_LENGTH, type Compression } from '../internal/compression/index.ts';
 import { compressedToLayer, uncompressedToLayer } from '../partial/layer.ts';
 import type { StoredLayer, StoredOptions } from './cache.ts';
-import { openStored, storedSize } from './stored-file.ts';
+import { discardIfSame, openStored } from './stored-file.ts';
 
 async function sniff(path: string, h: Hash): Promise<{ compression: Compression; size: number }> {
   let fh;
@@ -37,11 +38,14 @@ async function sniff(path: string, h: Hash): Promise<{ compression: Compression;
 export class CachedFileLayer implements StoredLayer {
   readonly #path: string;
   readonly #hash: Hash;
+  readonly #found: Stats;
   readonly #view: () => Promise<Layer>;
 
-  constructor(path: string, h: Hash) {
+  /** `found` is the file's `stat` when the cache found it: its size, and what `discard` compares against. */
+  constructor(path: string, h: Hash, found: Stats) {
     this.#path = path;
     this.#hash = h;
+    this.#found = found;
     this.#view = lazy(async () => {
       const { compression, size } = await sniff(path, h);
       if (compression === 'none') {
@@ -70,8 +74,13 @@ export class CachedFileLayer implements StoredLayer {
   stored(options?: StoredOptions): Promise<Readable> {
     return openStored(this.#path, this.#hash, options);
   }
-  storedSize(options?: StreamOptions): Promise<number> {
-    return storedSize(this.#path, this.#hash, options);
+  /** The size `get`'s stat saw. */
+  async storedSize(options?: StreamOptions): Promise<number> {
+    options?.signal?.throwIfAborted();
+    return this.#found.size;
+  }
+  discard(): Promise<void> {
+    return discardIfSame(this.#path, this.#found);
   }
   async digest(): Promise<Hash> {
     return (await this.#view()).digest();

@@ -50,7 +50,7 @@ class FilesystemCache implements Cache {
       await discardIfSame(path, st);
       throw new NotFoundError(`cache entry ${path} was empty; it was deleted`);
     }
-    return new CachedFileLayer(path, h);
+    return new CachedFileLayer(path, h, st);
   }
 
   async delete(h: Hash): Promise<void> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { delegateImage } from '../v1/delegate.test-fixtures.ts';
-import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { delegateImage, delegateLayer } from '../v1/delegate.test-fixtures.ts';
+import { readdir, readFile, rename, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hasCode } from '../errors/index.ts';
 import * as random from '../random/index.ts';
@@ -12,6 +12,7 @@ import type { Image, Layer, StreamOptions } from '../v1/interfaces.ts';
 import { filesystemCache } from './filesystem.ts';
 import { image, imageIndex } from './image.ts';
 import { readOnly } from './read-only.ts';
+import { isStoredLayer, type Cache, type StoredLayer } from './cache.ts';
 import { buffer as drain } from 'node:stream/consumers';
 import { tempDirFor } from '../../test/harness/temp-dir.ts';
 import { bytesHashed } from '../../test/harness/bytes-hashed.ts';
@@ -103,6 +104,48 @@ test('an uncompressed read of a layer whose blob is cached decompresses the cach
   assert.deepEqual(await readFile(join(dir, diffID.toString())), tar);
 });
 
+/** An image built from tars (as a classic `docker save` or the daemon gives), counting tar opens. */
+async function fromTars(seed: string, counts: Counts): Promise<Image> {
+  const src = random.image(64 * 1024, 1, { seed });
+  const [l] = await src.layers();
+  return partial.uncompressedToImage({
+    rawConfigFile: () => src.rawConfigFile(),
+    mediaType: () => src.mediaType(),
+    layerByDiffID: async () => ({
+      diffID: () => l!.diffID(),
+      mediaType: () => l!.mediaType(),
+      uncompressed: (o?: StreamOptions) => {
+        counts.uncompressed++;
+        return l!.uncompressed(o);
+      },
+    }),
+  });
+}
+
+test('a tar read of a layer built from a tar opens the tar once on a miss: no compression pass to look up its blob', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const [l] = await image(await fromTars('img-11', counts), c).layers();
+  const tar = await drain(await l!.uncompressed());
+  assert.equal(counts.uncompressed, 1);
+  const diffID = await l!.diffID();
+  assert.deepEqual(await readdir(dir), [diffID.toString()]);
+  assert.deepEqual(await readFile(join(dir, diffID.toString())), tar);
+});
+
+test('a tar read of a layer built from a tar whose digest is known uses its cached blob', async (t) => {
+  const dir = await tempDir(t);
+  const c = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  const [l] = await image(await fromTars('img-12', counts), c).layers();
+  await drain(await l!.compressed());
+  const opened = counts.uncompressed;
+  const tar = await drain(await l!.uncompressed());
+  assert.equal(counts.uncompressed, opened, 'decompressed from the cached blob');
+  assert.deepEqual(await readFile(join(dir, (await l!.diffID()).toString())), tar);
+});
+
 test('a cached blob that fails to decompress part-way fails the tar read made from it, and is deleted', async (t) => {
   const dir = await tempDir(t);
   const c = filesystemCache(dir);
@@ -121,6 +164,62 @@ test('a cached blob that fails to decompress part-way fails the tar read made fr
   const tar = await drain(await l!.uncompressed());
   assert.equal(counts.uncompressed, 1, 'the next read went to the source');
   assert.deepEqual(tar, await drain(await (await src.layers())[0]!.uncompressed()));
+});
+
+/**
+ * `c` with a hook that runs when a stored entry has just been opened: the moment another reader
+ * may rename its fresh copy over the one being read.
+ */
+function onOpened(c: Cache, hook: () => Promise<void>): Cache {
+  return {
+    put: (l) => c.put(l),
+    delete: (h) => c.delete(h),
+    get: async (h) => {
+      const found = await c.get(h);
+      if (!isStoredLayer(found)) return found;
+      const stored: StoredLayer = {
+        ...delegateLayer(found),
+        stored: async (o) => {
+          const s = await found.stored(o);
+          await hook();
+          return s;
+        },
+        storedSize: (o) => found.storedSize(o),
+      };
+      if (found.discard) stored.discard = () => found.discard!();
+      return stored;
+    },
+  };
+}
+
+test('a cached blob that fails to decompress is discarded only if still in place: a good copy renamed over it meanwhile survives', async (t) => {
+  const dir = await tempDir(t);
+  const fs = filesystemCache(dir);
+  const counts = { compressed: 0, uncompressed: 0 };
+  // Over one 1 MiB file read, as above, so the codec fails before the digest check can.
+  const src = random.image(1536 * 1024, 1, { seed: 'img-13' });
+  const blob = await drain(await (await image(src, fs).layers())[0]!.compressed());
+  const [l] = await src.layers();
+  const path = join(dir, (await l!.digest()).toString());
+  const bad = Buffer.from(blob);
+  bad.fill(0xff, 10, 16); // an invalid deflate block type: the codec fails on the first block
+  await writeFile(path, bad);
+  let renamed = false;
+  const racing = onOpened(fs, async () => {
+    if (renamed) return;
+    renamed = true;
+    // Another reader finishes filling the same entry: its whole, verified copy is renamed in.
+    const fresh = join(dir, '.tmp-other-reader');
+    await writeFile(fresh, blob);
+    await rename(fresh, path);
+  });
+  const [cached] = await image(counting(src, counts), racing).layers();
+  await assert.rejects(async () => drain(await cached!.uncompressed()), (err) => hasCode(err, 'ERR_COMPRESSION'));
+  assert.ok(renamed);
+  assert.deepEqual(await readFile(path), blob, 'the good copy is still there');
+  const tar = await drain(await cached!.uncompressed());
+  assert.deepEqual(counts, { compressed: 0, uncompressed: 0 }, 'and the next tar read was made from it');
+  assert.deepEqual(tar, await drain(await l!.uncompressed()));
 });
 
 test('a truncated entry is deleted and the layer fetched again, in the same read', async (t) => {

@@ -4,13 +4,12 @@
  * truncated or corrupt, so a bad entry is served at most once and then fetched afresh.
  */
 import type { Stats } from 'node:fs';
-import { lstat, open, stat, unlink } from 'node:fs/promises';
+import { lstat, open, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { NotFoundError } from '../errors/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import { pipe, withSignal } from '../internal/pipe/index.ts';
 import { verifyStream } from '../internal/verify/index.ts';
-import type { StreamOptions } from '../v1/interfaces.ts';
 import type { StoredOptions } from './cache.ts';
 
 /** Read chunk size: large reads of a local file are cheaper per byte (DESIGN: 1 MiB chunks). */
@@ -66,21 +65,4 @@ export async function openStored(path: string, h: Hash, options: StoredOptions =
   // Deleted before the reader hears of the mismatch, so a retry after the error fetches afresh.
   const verify = verifyStream({ digest: h, size: st.size, what, beforeFail: () => discardIfSame(path, seen) });
   return withSignal(pipe(file, verify), options.signal);
-}
-
-/**
- * The size of the cached file `path` (named by `h`) from a `stat`, without reading it. Rejects
- * with `NotFoundError` when it is missing or not a regular file.
- */
-export async function storedSize(path: string, h: Hash, options: StreamOptions = {}): Promise<number> {
-  options.signal?.throwIfAborted();
-  let st: Stats;
-  try {
-    st = await stat(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`layer ${h} is not in the cache (${path})`, { cause: err });
-    throw err;
-  }
-  if (!st.isFile()) throw new NotFoundError(`cached ${h} (${path}) is not a regular file`);
-  return st.size;
 }

@@ -134,3 +134,33 @@ test('a source that verifies itself is not checked again, and its failure still 
   assert.equal(sink.committed, false);
   assert.equal(sink.aborted, true);
 });
+
+test('a reader that destroys the stream from its data handler, while a chunk is being stored, aborts the copy and nothing writes after', async () => {
+  const parts = chunks(20, 16 * 1024);
+  const sink = new MemorySink(1);
+  let writesAfterAbort = 0;
+  const write = sink.write.bind(sink);
+  sink.write = (chunk) => {
+    if (sink.aborted) writesAfterAbort++;
+    return write(chunk);
+  };
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown): void => void uncaught.push(err);
+  process.on('uncaughtException', onUncaught);
+  try {
+    const out = verifiedTee(Readable.from(parts), async () => sink, { digest: Hash.of(Buffer.concat(parts)), size: SIZE_UNKNOWN, what: 'blob' });
+    let seen = 0;
+    // 'data' runs inside the tee's push, so this destroy lands in the middle of its transform.
+    out.on('data', () => {
+      if (++seen === 3) out.destroy();
+    });
+    await new Promise<void>((r) => out.once('close', () => r()));
+    await sleep(20);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  assert.deepEqual(uncaught, []);
+  assert.equal(sink.aborted, true);
+  assert.equal(sink.committed, false);
+  assert.equal(writesAfterAbort, 0);
+});

@@ -55,15 +55,25 @@ class CommitAtEnd extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    // The reader gets the chunk at once; the next one is not taken until the sink has stored this
-    // one, so a slow disk slows the stream instead of filling memory.
+    // No sink: the stream was destroyed and the copy aborted; there is nothing left to store into.
+    const sink = this.#sink;
+    if (!sink) return done();
+    // The write is started before the chunk is pushed, because a reader's 'data' handler runs
+    // inside push() and may destroy the stream there, which takes the sink away and aborts the
+    // copy; the abort then waits for this write instead of racing a write issued after it. The
+    // reader still gets the chunk at once; the next one is not taken until the sink has stored
+    // this one, so a slow disk slows the stream instead of filling memory.
+    const stored = sink.write(chunk);
     this.push(chunk);
-    this.#sink!.write(chunk).then(() => done(), (err: Error) => done(err));
+    stored.then(() => done(), (err: Error) => done(err));
   }
 
   override _flush(done: TransformCallback): void {
+    const sink = this.#sink;
+    // Destroyed meanwhile: the copy was aborted and must not be committed.
+    if (!sink) return done();
     // Committed before the reader sees the end, so whoever waited for it finds the entry there.
-    this.#sink!.commit().then(
+    sink.commit().then(
       () => {
         this.#committed = true;
         done();

@@ -1,6 +1,7 @@
 /**
  * @module Helpers that derive facts from a full view (ggcr's `partial` "with" helpers): diffIDs,
- * descriptors, blob lookups, artifact types, uncompressed sizes, existence.
+ * descriptors, blob lookups, artifact types, uncompressed sizes, existence, whether a digest is
+ * known without reading.
  */
 import { NotFoundError } from '../errors/index.ts';
 import type { Hash } from '../v1/hash.ts';
@@ -97,6 +98,21 @@ export async function uncompressedSize(l: Layer, options: { signal?: AbortSignal
   let n = 0;
   for await (const chunk of await l.uncompressed(options)) n += (chunk as Buffer).length;
   return n;
+}
+
+interface WithDigestKnown {
+  digestKnown(): boolean;
+}
+
+/**
+ * Whether the layer's digest and size are known without reading it. A layer made from a tar
+ * (`uncompressedToLayer`, `tarball.layerFromFile` of a plain tar) learns them only from a whole
+ * compression pass and says no until one has run; a layer that does not say (a registry's, a
+ * layout's, whose blob is named by its digest) is taken to know them.
+ */
+export function digestIsKnown(l: Layer): boolean {
+  const known = (l as Partial<WithDigestKnown>).digestKnown;
+  return typeof known === 'function' ? known.call(l) : true;
 }
 
 interface WithExists {

@@ -18,5 +18,6 @@ export {
   diffIDToBlob,
   uncompressedSize,
   exists,
+  digestIsKnown,
 } from './describe.ts';
 export { findManifests, findImages, findIndexes } from './index-children.ts';

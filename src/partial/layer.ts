@@ -101,11 +101,21 @@ class UncompressedLayerView implements Layer {
   readonly #core: UncompressedLayer;
   readonly #options: CompressOptions;
   readonly #computed: () => Promise<{ hash: Hash; size: number }>;
+  #compressedOnce = false;
 
   constructor(core: UncompressedLayer, options: CompressOptions) {
     this.#core = core;
     this.#options = options;
-    this.#computed = lazy(async () => HashClass.fromStream(await this.compressed()));
+    this.#computed = lazy(async () => {
+      const computed = await HashClass.fromStream(await this.compressed());
+      this.#compressedOnce = true;
+      return computed;
+    });
+  }
+
+  /** The digest-is-known marker (see `partial.digestIsKnown`): only once a compression pass has run. */
+  digestKnown(): boolean {
+    return this.#compressedOnce;
   }
 
   async #compression(): Promise<Compression> {

@@ -51,6 +51,28 @@ test('uncompressedToLayer compresses on demand with the codec of its media type,
   }
 });
 
+test('digestIsKnown: a layer made from a tar says no until a compression pass has run; a layer that does not say knows it', async () => {
+  const tar = Buffer.alloc(4096, 3);
+  let opens = 0;
+  const l = partial.uncompressedToLayer({
+    diffID: async () => Hash.of(tar),
+    uncompressed: async () => {
+      opens++;
+      return Readable.from([tar]);
+    },
+    mediaType: async () => types.DockerLayer,
+  });
+  assert.equal(partial.digestIsKnown(l), false);
+  await l.diffID();
+  assert.equal(partial.digestIsKnown(l), false, 'the diffID is not the digest');
+  await l.digest();
+  assert.equal(opens, 1);
+  assert.equal(partial.digestIsKnown(l), true);
+  const gz = gzipSync(tar);
+  const blob = partial.compressedToLayer({ digest: async () => Hash.of(gz), size: async () => gz.length, compressed: async () => Readable.from([gz]), mediaType: async () => types.DockerLayer });
+  assert.equal(partial.digestIsKnown(blob), true);
+});
+
 test('images from random: lookups by digest and diffID, config layer, blob helpers', async () => {
   const img = random.image(1000, 3, { seed: 'p' });
   const m = await img.manifest();

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import * as types from '../types/index.ts';
 import { createTarStream } from '../internal/tar/index.ts';
 import { findPeer } from '../../test/harness/peers.ts';
+import { digestIsKnown } from '../partial/describe.ts';
 import { layerFromFile, layerFromOpener } from './layer-file.ts';
 import { collect } from './write.test-fixtures.ts';
 
@@ -160,8 +161,10 @@ test('digest and diffID are lazy, one streaming pass each at most, and memoised'
   };
   const plain = await layerFromOpener(opener);
   assert.equal(opens, 1, 'making the layer only sniffs');
+  assert.equal(digestIsKnown(plain), false, 'a cache must not ask for a digest that costs a pass');
   await Promise.all([plain.digest(), plain.digest(), plain.size()]);
   assert.equal(opens, 2, 'one pass for digest and size, shared by concurrent callers');
+  assert.equal(digestIsKnown(plain), true);
   assert.equal((await plain.diffID()).toString(), sha256(tar));
   assert.equal(opens, 2, 'compressing a plain tar hashes it too: the diffID came with the digest');
 
