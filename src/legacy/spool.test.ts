@@ -1,8 +1,10 @@
 // A layer that cannot tell its uncompressed size is read once (spooled), not twice as ggcr reads
 // it; the spool file is private and gone afterwards, on success and on failure.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +14,10 @@ import { Tag } from '../name/index.ts';
 import type { Image, Layer } from '../v1/interfaces.ts';
 import { write } from './write.ts';
 
+// A temp folder of this file's own (each test file runs in its own process): other files running
+// at the same time spool into the shared one, and this file counts what is left behind.
+process.env['TMPDIR'] = mkdtempSync(join(tmpdir(), 'legacy-spool-test-'));
+after(() => rmSync(process.env['TMPDIR']!, { recursive: true, force: true }));
 const spools = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('containerregistry-legacy-'));
 
 /** `img` whose layers cannot tell their uncompressed size, counting uncompressed reads. */
