@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { BUSY_INTERVAL_MS, IDLE_INTERVAL_MS, isIdle, nextInterval } from './buffer-reclaimer.ts';
+import { BUSY_INTERVAL_MS, IDLE_INTERVAL_MS, isIdle, nextBaseline, nextInterval } from './buffer-reclaimer.ts';
 
 test('isIdle: only an all but unused event loop with Buffer memory standing still', () => {
   assert.equal(isIdle(0.001, 20 << 20, (20 << 20) + 1000), true);
@@ -48,4 +48,19 @@ test('an idle process that holds Buffers idles too, instead of collecting at eve
   // 32 MiB held for good, as a registry serving from memory: over the limit at every check.
   const checks = await idleChecks('globalThis.held = Array.from({ length: 32 }, () => Buffer.alloc(1 << 20, 1));');
   assert.ok(checks <= 35, `checks in 1.2 s while holding 32 MiB: ${checks}`);
+});
+
+test('a slow transfer is not idle for long: growth under the per-check threshold adds up', () => {
+  // 100 KiB a check with the loop nearly unused: each step alone is under the 256 KiB threshold.
+  let baseline = 4 << 20;
+  let external = baseline;
+  const idleness: boolean[] = [];
+  for (let i = 0; i < 6; i++) {
+    external += 100 * 1024;
+    const idle = isIdle(0.001, baseline, external);
+    idleness.push(idle);
+    baseline = nextBaseline(baseline, external, idle);
+  }
+  assert.deepEqual(idleness, [true, true, false, true, true, false]);
+  assert.equal(nextBaseline(8 << 20, 2 << 20, true), 2 << 20, 'a fall is taken at once');
 });

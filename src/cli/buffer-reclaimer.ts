@@ -46,6 +46,15 @@ export function isIdle(utilisation: number, previousExternal: number, external: 
   return utilisation < IDLE_UTILISATION && Math.abs(external - previousExternal) < STILL_BYTES;
 }
 
+/**
+ * The level the next check measures movement from. An idle check keeps the old one, so a slow
+ * transfer's growth (under 256 KiB a check: a 2.5 MB/s download) adds up until it counts as
+ * movement and gets its collections; a fall is always taken.
+ */
+export function nextBaseline(previous: number, external: number, idle: boolean): number {
+  return !idle || external < previous ? external : previous;
+}
+
 /** The wait before the next check: full speed unless idle, then twice the last wait up to {@link IDLE_INTERVAL_MS}. */
 export function nextInterval(lastInterval: number, idle: boolean): number {
   return idle ? Math.min(lastInterval * 2, IDLE_INTERVAL_MS) : BUSY_INTERVAL_MS;
@@ -75,7 +84,7 @@ export function startBufferReclaimer(): void {
       gc({ type: 'minor', execution: 'sync' });
     }
     interval = nextInterval(interval, idle);
-    previous = collect ? getHeapStatistics().external_memory : external;
+    previous = collect ? getHeapStatistics().external_memory : nextBaseline(previous, external, idle);
     setTimeout(check, interval).unref();
   };
   setTimeout(check, interval).unref();
