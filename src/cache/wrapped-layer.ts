@@ -7,7 +7,7 @@ import type { Repository } from '../name/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Layer, StreamOptions } from '../v1/interfaces.ts';
-import { descriptor } from '../partial/describe.ts';
+import { descriptor, digestIsKnown } from '../partial/describe.ts';
 
 /** A layer that answers every fact from `inner` and leaves its streams to the subclass. */
 export abstract class WrappedLayer implements Layer {
@@ -33,6 +33,10 @@ export abstract class WrappedLayer implements Layer {
   }
   mediaType(): Promise<string> {
     return this.inner.mediaType();
+  }
+  /** Passed on, so a cache wrapped in another looks up cached blobs only when that is cheap. */
+  digestKnown(): boolean {
+    return digestIsKnown(this.inner);
   }
   descriptor(): Promise<Descriptor> {
     return descriptor(this.inner);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -10,6 +10,9 @@ import { gzipSync } from 'node:zlib';
 import * as types from '../types/index.ts';
 import { layerFromReader } from './layer-reader.ts';
 import { collect } from './write.test-fixtures.ts';
+import { digestIsKnown } from '../partial/describe.ts';
+import { CacheBackedLayer } from '../cache/cached-layer.ts';
+import { filesystemCache } from '../cache/filesystem.ts';
 
 const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const spooledFiles = () => new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('containerregistry-layer-')));
@@ -81,4 +84,20 @@ test('a layer never closed is removed when the process exits', () => {
   const out = execFileSync(process.execPath, [...loader, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(out, 'spooled');
   assert.deepEqual(newSpooledFiles(before), []);
+});
+
+test('a spooled plain tar says its digest is not known until a pass has run, through a cache wrapper too', async () => {
+  const layer = await layerFromReader(Readable.from([payload]));
+  const dir = mkdtempSync(join(tmpdir(), 'reader-digest-known-'));
+  try {
+    const cached = new CacheBackedLayer(layer, filesystemCache(dir));
+    assert.equal(digestIsKnown(layer), false, 'a cache must not compress the whole tar to look it up');
+    assert.equal(digestIsKnown(cached), false, 'passed on through the cache wrapper');
+    await layer.digest();
+    assert.equal(digestIsKnown(layer), true);
+    assert.equal(digestIsKnown(cached), true);
+  } finally {
+    await layer.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -11,6 +11,7 @@ import type { MediaType } from '../types/index.ts';
 import type { Hash } from '../v1/hash.ts';
 import type { Layer, StreamOptions } from '../v1/interfaces.ts';
 import { layerFromFile, type LayerFromFileOptions } from './layer-file.ts';
+import { digestIsKnown } from '../partial/describe.ts';
 
 /** A layer backed by a temp file that this process owns. */
 export interface SpooledLayer extends Layer {
@@ -96,6 +97,10 @@ class SpooledFileLayer implements SpooledLayer {
   }
   async mediaType(): Promise<MediaType> {
     return this.#live().mediaType();
+  }
+  /** Passed on from the file layer, so a cache does not compress the whole tar just to look it up. */
+  digestKnown(): boolean {
+    return digestIsKnown(this.#layer);
   }
   async compressed(options?: StreamOptions): Promise<Readable> {
     return this.#live().compressed(options);
