@@ -55,9 +55,8 @@ class CommitAtEnd extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    // No sink: the stream was destroyed and the copy aborted; there is nothing left to store into.
-    const sink = this.#sink;
-    if (!sink) return done();
+    // Never called once destroyed (which takes the sink away), so the sink is there.
+    const sink = this.#sink!;
     // The write is started before the chunk is pushed, because a reader's 'data' handler runs
     // inside push() and may destroy the stream there, which takes the sink away and aborts the
     // copy; the abort then waits for this write instead of racing a write issued after it. The
@@ -69,9 +68,7 @@ class CommitAtEnd extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    const sink = this.#sink;
-    // Destroyed meanwhile: the copy was aborted and must not be committed.
-    if (!sink) return done();
+    const sink = this.#sink!;
     // Committed before the reader sees the end, so whoever waited for it finds the entry there.
     sink.commit().then(
       () => {
