@@ -15,7 +15,7 @@ import { verifyStream } from '../internal/verify/index.ts';
 import { pipe } from '../internal/pipe/index.ts';
 import { newTransport, type Transport } from './transport/index.ts';
 import { MANIFEST_LIMIT, type RemoteOptions } from './options.ts';
-import { parseJSON } from '../v1/guard.ts';
+import { optStringMap, parseJSON } from '../v1/guard.ts';
 import { TransferProgress } from '../internal/progress/index.ts';
 
 /** Every manifest type we can read, as ggcr sends them (schema 1 first, for old registries). */
@@ -131,9 +131,11 @@ export async function fetchManifest(t: Transport, repo: Repository, ref: string,
 }
 
 function stringMapCopy(v: unknown): Record<string, string> | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const entries = Object.entries(v);
-  return entries.every(([, x]) => typeof x === 'string') ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
+  try {
+    return optStringMap(v, 'annotations');
+  } catch {
+    return undefined;
+  }
 }
 
 /** HEADs a manifest: its descriptor without the body. ggcr requires all three headers. */

@@ -7,8 +7,7 @@ import { parseReference, Repository, type Reference } from '../name/index.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, Layer } from '../v1/interfaces.ts';
 import type { Transport } from './transport/index.ts';
-import { sharedProgress, transportCache, type CachingOptions } from './fetcher.ts';
-import { TransferProgress } from '../internal/progress/index.ts';
+import { progressFor, sharedProgress, transportCache, type CachingOptions } from './fetcher.ts';
 import type { RemoteOptions } from './options.ts';
 import * as read from './read.ts';
 import * as list from './list.ts';
@@ -34,7 +33,7 @@ abstract class Session {
       ...options,
       [transportCache]: new Map<string, Promise<Transport>>(),
       // Every call adds to one overall figure: a pull of several images does not start at zero again.
-      [sharedProgress]: new TransferProgress(options.onProgress),
+      [sharedProgress]: progressFor(options),
     };
   }
 
