@@ -13,7 +13,7 @@ import { Hash } from '../v1/hash.ts';
 import { parseJSON } from '../v1/guard.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, StreamOptions } from '../v1/interfaces.ts';
-import { parseIndexManifest, type IndexManifest } from '../v1/manifest.ts';
+import { parseIndexManifest, parseManifest, type IndexManifest } from '../v1/manifest.ts';
 import { compressedToImage } from '../partial/image.ts';
 import { diffIDsLineUp } from '../partial/describe.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
@@ -80,17 +80,18 @@ export async function fromFileSource(source: FileSource, options: { signal?: Abo
 
 /**
  * The view of an index document already read from `ctx.source` (index.json when `desc` is
- * absent, else the child `desc` describes). Throws BadDocumentError naming it when malformed.
+ * absent, else the child `desc` describes), and already parsed when `parsed` is given (as the
+ * tarball reader has it after checking the archive holds the whole index). Throws
+ * BadDocumentError naming it when malformed.
  */
-export function sourceIndex(ctx: SourceContext, raw: Buffer, desc?: Descriptor): LayoutIndex {
+export function sourceIndex(ctx: SourceContext, raw: Buffer, desc?: Descriptor, parsed?: IndexManifest): LayoutIndex {
+  if (parsed) return new SourceIndex(ctx, raw, parsed, desc);
   const name = desc ? `index ${whereIs(ctx, desc.digest)}` : `index.json of ${ctx.source.description}`;
-  let parsed: IndexManifest;
   try {
-    parsed = parseIndexManifest(raw);
+    return new SourceIndex(ctx, raw, parseIndexManifest(raw), desc);
   } catch (err) {
     return inFile(err, name);
   }
-  return new SourceIndex(ctx, raw, parsed, desc);
 }
 
 /** Whether child `d` may be read as a `kind` (see `SourceContext.mediaTypes`). */
@@ -222,6 +223,14 @@ export function sourceImage(ctx: SourceContext, desc: Descriptor): Image {
       ctx.mediaTypes === 'document' ? ((await img.manifest()).mediaType ?? (desc.mediaType || types.OCIManifestSchema1)) : desc.mediaType,
     descriptor: async () => describedAs(desc, await img.mediaType()),
     rawManifest: () => readDocument(ctx, desc, 'manifest', `manifest of ${what}`),
+    manifest: async () => {
+      const raw = await img.rawManifest();
+      try {
+        return parseManifest(raw);
+      } catch (err) {
+        return inFile(err, `manifest ${whereIs(ctx, desc.digest)}`);
+      }
+    },
     rawConfigFile: async () => readDocument(ctx, (await img.manifest()).config, 'config', `config of ${what}`),
     layerByDigest: async (h) => {
       const m = await img.manifest();
