@@ -13,7 +13,7 @@ import { Hash } from '../v1/hash.ts';
 import { parseJSON } from '../v1/guard.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, StreamOptions } from '../v1/interfaces.ts';
-import { parseIndexManifest, parseManifest, type IndexManifest } from '../v1/manifest.ts';
+import { parseIndexManifest, parseManifest, type IndexManifest, type Manifest } from '../v1/manifest.ts';
 import { compressedToImage } from '../partial/image.ts';
 import { diffIDsLineUp } from '../partial/describe.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
@@ -215,15 +215,20 @@ function sourceLayer(
   return layer;
 }
 
-/** The image a layout descriptor names; nothing is read until asked for. */
-export function sourceImage(ctx: SourceContext, desc: Descriptor): Image {
+/**
+ * The image a layout descriptor names; nothing is read until asked for. `read` gives its manifest
+ * when the caller has already read (verified) and parsed it, as the tarball reader has after
+ * looking into a document whose entry has no media type: an opener archive is then not read again.
+ */
+export function sourceImage(ctx: SourceContext, desc: Descriptor, read?: { readonly raw: Buffer; readonly manifest: Manifest }): Image {
   const what = `image ${desc.digest} in ${ctx.source.description}`;
   const img: Image = compressedToImage({
     mediaType: async () =>
       ctx.mediaTypes === 'document' ? ((await img.manifest()).mediaType ?? (desc.mediaType || types.OCIManifestSchema1)) : desc.mediaType,
     descriptor: async () => describedAs(desc, await img.mediaType()),
-    rawManifest: () => readDocument(ctx, desc, 'manifest', `manifest of ${what}`),
+    rawManifest: async () => read?.raw ?? readDocument(ctx, desc, 'manifest', `manifest of ${what}`),
     manifest: async () => {
+      if (read) return read.manifest;
       const raw = await img.rawManifest();
       try {
         return parseManifest(raw);

@@ -162,7 +162,7 @@ async function resolveImage(ctx: SourceContext, desc: Descriptor, options: OciSe
   // The image outlives this call: its reads are not tied to the signal of the choosing.
   if (declaredKind(ctx, desc) === 'image') return sourceImage(archiveContext(ctx.source), desc);
   const doc = await readKinded(ctx, desc);
-  if (doc.kind === 'image') return sourceImage(archiveContext(ctx.source), desc);
+  if (doc.kind === 'image') return sourceImage(archiveContext(ctx.source), desc, doc);
   if (depth >= MAX_DEPTH) throw new BadDocumentError(`${ctx.source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
   const child = await pickChild(ctx, desc, doc.index.manifests, options.platform);
   return resolveImage(ctx, child, options, depth + 1);
