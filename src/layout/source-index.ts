@@ -59,10 +59,15 @@ export async function rootIndex(ctx: SourceContext, options: RootIndexOptions = 
   const signal = options.signal ?? ctx.signal;
   const read = { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) };
   if (options.requireLayoutFile) parseJSON(await source.readFile('oci-layout', read), `oci-layout of ${source.description}`);
-  if (!(await source.stat('index.json', signal ? { signal } : {}))) {
-    throw new NotFoundError(`${source.description} is not an OCI image layout: it has no index.json`);
+  let raw: Buffer;
+  try {
+    // Read, not stat then read: over a folder a stat opens and checks the file as a read does.
+    raw = await source.readFile('index.json', read);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new NotFoundError(`${source.description} is not an OCI image layout: it has no index.json`, { cause: err });
+    throw err;
   }
-  return sourceIndex(ctx, await source.readFile('index.json', read));
+  return sourceIndex(ctx, raw);
 }
 
 /**
