@@ -18,6 +18,7 @@ import { compressedToImage } from '../partial/image.ts';
 import { diffIDsLineUp } from '../partial/describe.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
+import { isDirSource } from '../internal/archive/dir-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
 import { SIZE_UNKNOWN, verifyDigest } from '../internal/verify/index.ts';
 import { autoDecompress } from '../internal/compression/index.ts';
@@ -43,8 +44,8 @@ export interface RootIndexOptions {
   /** Stops reading index.json (and oci-layout); default the context's signal. */
   readonly signal?: AbortSignal | undefined;
   /**
-   * Also read `oci-layout` and refuse it unless it is JSON. The image-spec says a layout has one,
-   * but ggcr's layout reads a folder with index.json alone, so only the tarball reader asks.
+   * Also read `oci-layout` and refuse it unless it is JSON. The image-spec says a layout MUST have
+   * one, but ggcr's layout reads a folder with index.json alone, so only readers of archives ask.
    */
   readonly requireLayoutFile?: boolean;
 }
@@ -58,29 +59,34 @@ export async function rootIndex(ctx: SourceContext, options: RootIndexOptions = 
   const { source } = ctx;
   const signal = options.signal ?? ctx.signal;
   const read = { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) };
-  if (options.requireLayoutFile) parseJSON(await source.readFile('oci-layout', read), `oci-layout of ${source.description}`);
-  let raw: Buffer;
-  try {
-    // Read, not stat then read: over a folder a stat opens and checks the file as a read does.
-    raw = await source.readFile('index.json', read);
-  } catch (err) {
-    if (err instanceof NotFoundError) throw new NotFoundError(`${source.description} is not an OCI image layout: it has no index.json`, { cause: err });
-    throw err;
-  }
-  return sourceIndex(ctx, raw);
+  // Read, not stat then read: over a folder a stat opens and checks the file as a read does.
+  const readLayoutFile = async (name: string): Promise<Buffer> => {
+    try {
+      return await source.readFile(name, read);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError(`${source.description} is not an OCI image layout: it has no ${name}`, { cause: err });
+      throw err;
+    }
+  };
+  if (options.requireLayoutFile) parseJSON(await readLayoutFile('oci-layout'), `oci-layout of ${source.description}`);
+  return sourceIndex(ctx, await readLayoutFile('index.json'));
 }
 
 /**
  * Reads the OCI image layout held by `source` (a folder through `dirSource`, an OCI-layout tar
  * through the tar FileSource) and returns the view of its index.json. index.json is read and
- * checked now; everything else when asked for.
+ * checked now; everything else when asked for. An archive (any source but a `dirSource` folder)
+ * must also hold an `oci-layout` that is JSON, as the image-spec says and as every tool that
+ * writes layout archives (podman, skopeo, buildkit, docker, ctr) writes it, and as the tarball
+ * reader requires; a folder is read without one, as ggcr's `layout.FromPath` reads it.
+ * NotFoundError when either is missing, BadDocumentError when malformed.
  *
  * @example
  * const idx = await fromFileSource(await openTarSource('image.oci.tar'));
  * const img = await idx.image(); // the only entry
  */
 export async function fromFileSource(source: FileSource, options: { signal?: AbortSignal } = {}): Promise<LayoutIndex> {
-  return rootIndex({ source, signal: options.signal });
+  return rootIndex({ source, signal: options.signal }, { requireLayoutFile: !isDirSource(source) });
 }
 
 /**
