@@ -20,7 +20,7 @@ import type { CompressedLayer } from '../partial/cores.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
 import { isDirSource } from '../internal/archive/dir-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
-import { SIZE_UNKNOWN, verifyDigest } from '../internal/verify/index.ts';
+import { SIZE_UNKNOWN, verifyOnce } from '../internal/verify/index.ts';
 import { autoDecompress } from '../internal/compression/index.ts';
 import { blobName } from './blob-writer.ts';
 import { inFile, openDescribed, openBlob, readDocument, whereIs, type SourceContext } from './source-blobs.ts';
@@ -220,7 +220,7 @@ function sourceLayer(
     layer.uncompressed = async (o?: StreamOptions): Promise<Readable> => {
       const want = await diffID();
       const tar = await autoDecompress(await compressed(o), o?.signal ? { signal: o.signal } : {});
-      return want ? verifyDigest(tar, want, `${what}, uncompressed`) : tar;
+      return want ? verifyOnce(tar, { digest: want, size: SIZE_UNKNOWN, what: `${what}, uncompressed` }) : tar;
     };
   }
   return layer;
