@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,12 +9,14 @@ import * as random from '../random/index.ts';
 import * as validate from '../validate/index.ts';
 import * as types from '../types/index.ts';
 import { empty } from '../index.ts';
+import { BadDocumentError, NotFoundError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
 import type { Image, Layer } from '../v1/interfaces.ts';
 import { delegateImage, delegateLayer } from '../v1/delegate.test-fixtures.ts';
 import { readTar } from '../internal/tar/index.ts';
 import { openTarSource } from '../internal/archive/tar-source.ts';
 import { dirSource } from '../internal/archive/dir-source.ts';
+import { file, tarBytes, writeArchive as writeTestArchive } from '../internal/archive/archive.test-fixtures.ts';
 import { fromFileSource, writeArchive, writeArchiveToFile, write } from './index.ts';
 import { drain, indexOf, listFiles, tempFolder } from './layout.test-fixtures.ts';
 
@@ -79,6 +82,32 @@ test('an archive reads back through the tar FileSource with every digest kept', 
       body.resume();
     }
     assert.deepEqual(tarNames.filter((n) => n.startsWith('blobs/')).sort(), (await listFiles(folder)).filter((n) => n.startsWith('blobs/')));
+  } finally {
+    await cleanup();
+  }
+});
+
+test('an archive read as a layout must hold an oci-layout that is JSON; a folder need not (as ggcr)', async () => {
+  const { dir, cleanup } = await tempFolder('tar-layout-file');
+  try {
+    const index = '{"schemaVersion":2,"manifests":[]}';
+    const archive = async (name: string, entries: Parameters<typeof tarBytes>[0]) => writeTestArchive(dir, name, await tarBytes(entries));
+    const missing = await archive('missing.tar', [file('index.json', index)]);
+    await assert.rejects(fromFileSource(await openTarSource(missing)), (err: unknown) => {
+      assert.ok(err instanceof NotFoundError, String(err));
+      assert.match(err.message, /^archive .*missing\.tar is not an OCI image layout: it has no oci-layout$/);
+      return true;
+    });
+    const bad = await archive('bad.tar', [file('oci-layout', '{"imageLayoutVersion":'), file('index.json', index)]);
+    await assert.rejects(fromFileSource(await openTarSource(bad)), (err: unknown) => {
+      assert.ok(err instanceof BadDocumentError, String(err));
+      assert.match(err.message, /^oci-layout of archive .*bad\.tar is not valid JSON/);
+      return true;
+    });
+    const good = await archive('good.tar', [file('oci-layout', '{"imageLayoutVersion":"1.0.0"}'), file('index.json', index)]);
+    assert.deepEqual((await (await fromFileSource(await openTarSource(good))).indexManifest()).manifests, []);
+    await writeFile(join(dir, 'index.json'), index);
+    assert.deepEqual((await (await fromFileSource(dirSource(dir))).indexManifest()).manifests, []);
   } finally {
     await cleanup();
   }

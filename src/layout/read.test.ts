@@ -8,6 +8,7 @@ import { empty } from '../index.ts';
 import { BadDocumentError, NotFoundError, TooLargeError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { dirSource } from '../internal/archive/dir-source.ts';
+import type { FileSource } from '../internal/archive/file-source.ts';
 import { fromFileSource, imageIndexFromPath, write } from './index.ts';
 import { drain, tempFolder } from './layout.test-fixtures.ts';
 
@@ -96,6 +97,32 @@ test('a malformed index.json is a BadDocumentError naming the file and the path 
     });
     await writeFile(join(dir, 'index.json'), '{"schemaVersion": 2, "manifests": [');
     await assert.rejects(imageIndexFromPath(dir), { code: 'ERR_BAD_DOCUMENT', message: /not valid JSON.*index\.json/ });
+  } finally {
+    await cleanup();
+  }
+});
+
+test('index.json is read once, with no stat first; a layout without one is a NotFoundError saying so', async () => {
+  const { dir, cleanup, img } = await oneImageLayout('index-once');
+  try {
+    const folder = dirSource(dir);
+    const calls: string[] = [];
+    const source: FileSource = {
+      description: folder.description,
+      stat: (name, o) => (calls.push(`stat ${name}`), folder.stat(name, o)),
+      open: (name, o) => (calls.push(`open ${name}`), folder.open(name, o)),
+      readFile: (name, o) => (calls.push(`readFile ${name}`), folder.readFile(name, o)),
+    };
+    const idx = await fromFileSource(source);
+    assert.ok((await idx.indexManifest()).manifests[0]!.digest.equals(await img.digest()));
+    // Wrapped, the folder is read as any source but a dirSource is: its oci-layout is required.
+    assert.deepEqual(calls, ['readFile oci-layout', 'readFile index.json']);
+    await rm(join(dir, 'index.json'));
+    await assert.rejects(fromFileSource(source), (err: unknown) => {
+      assert.ok(err instanceof NotFoundError, String(err));
+      assert.equal(err.message, `${dir} is not an OCI image layout: it has no index.json`);
+      return true;
+    });
   } finally {
     await cleanup();
   }

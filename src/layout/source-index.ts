@@ -13,13 +13,14 @@ import { Hash } from '../v1/hash.ts';
 import { parseJSON } from '../v1/guard.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import type { Image, ImageIndex, StreamOptions } from '../v1/interfaces.ts';
-import { parseIndexManifest, type IndexManifest } from '../v1/manifest.ts';
+import { parseIndexManifest, parseManifest, type IndexManifest, type Manifest } from '../v1/manifest.ts';
 import { compressedToImage } from '../partial/image.ts';
 import { diffIDsLineUp } from '../partial/describe.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
+import { isDirSource } from '../internal/archive/dir-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
-import { SIZE_UNKNOWN, verifyDigest } from '../internal/verify/index.ts';
+import { SIZE_UNKNOWN, verifyOnce } from '../internal/verify/index.ts';
 import { autoDecompress } from '../internal/compression/index.ts';
 import { blobName } from './blob-writer.ts';
 import { inFile, openDescribed, openBlob, readDocument, whereIs, type SourceContext } from './source-blobs.ts';
@@ -43,8 +44,8 @@ export interface RootIndexOptions {
   /** Stops reading index.json (and oci-layout); default the context's signal. */
   readonly signal?: AbortSignal | undefined;
   /**
-   * Also read `oci-layout` and refuse it unless it is JSON. The image-spec says a layout has one,
-   * but ggcr's layout reads a folder with index.json alone, so only the tarball reader asks.
+   * Also read `oci-layout` and refuse it unless it is JSON. The image-spec says a layout MUST have
+   * one, but ggcr's layout reads a folder with index.json alone, so only readers of archives ask.
    */
   readonly requireLayoutFile?: boolean;
 }
@@ -58,39 +59,50 @@ export async function rootIndex(ctx: SourceContext, options: RootIndexOptions = 
   const { source } = ctx;
   const signal = options.signal ?? ctx.signal;
   const read = { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) };
-  if (options.requireLayoutFile) parseJSON(await source.readFile('oci-layout', read), `oci-layout of ${source.description}`);
-  if (!(await source.stat('index.json', signal ? { signal } : {}))) {
-    throw new NotFoundError(`${source.description} is not an OCI image layout: it has no index.json`);
-  }
-  return sourceIndex(ctx, await source.readFile('index.json', read));
+  // Read, not stat then read: over a folder a stat opens and checks the file as a read does.
+  const readLayoutFile = async (name: string): Promise<Buffer> => {
+    try {
+      return await source.readFile(name, read);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError(`${source.description} is not an OCI image layout: it has no ${name}`, { cause: err });
+      throw err;
+    }
+  };
+  if (options.requireLayoutFile) parseJSON(await readLayoutFile('oci-layout'), `oci-layout of ${source.description}`);
+  return sourceIndex(ctx, await readLayoutFile('index.json'));
 }
 
 /**
  * Reads the OCI image layout held by `source` (a folder through `dirSource`, an OCI-layout tar
  * through the tar FileSource) and returns the view of its index.json. index.json is read and
- * checked now; everything else when asked for.
+ * checked now; everything else when asked for. An archive (any source but a `dirSource` folder)
+ * must also hold an `oci-layout` that is JSON, as the image-spec says and as every tool that
+ * writes layout archives (podman, skopeo, buildkit, docker, ctr) writes it, and as the tarball
+ * reader requires; a folder is read without one, as ggcr's `layout.FromPath` reads it.
+ * NotFoundError when either is missing, BadDocumentError when malformed.
  *
  * @example
  * const idx = await fromFileSource(await openTarSource('image.oci.tar'));
  * const img = await idx.image(); // the only entry
  */
 export async function fromFileSource(source: FileSource, options: { signal?: AbortSignal } = {}): Promise<LayoutIndex> {
-  return rootIndex({ source, signal: options.signal });
+  return rootIndex({ source, signal: options.signal }, { requireLayoutFile: !isDirSource(source) });
 }
 
 /**
  * The view of an index document already read from `ctx.source` (index.json when `desc` is
- * absent, else the child `desc` describes). Throws BadDocumentError naming it when malformed.
+ * absent, else the child `desc` describes), and already parsed when `parsed` is given (as the
+ * tarball reader has it after checking the archive holds the whole index). Throws
+ * BadDocumentError naming it when malformed.
  */
-export function sourceIndex(ctx: SourceContext, raw: Buffer, desc?: Descriptor): LayoutIndex {
+export function sourceIndex(ctx: SourceContext, raw: Buffer, desc?: Descriptor, parsed?: IndexManifest): LayoutIndex {
+  if (parsed) return new SourceIndex(ctx, raw, parsed, desc);
   const name = desc ? `index ${whereIs(ctx, desc.digest)}` : `index.json of ${ctx.source.description}`;
-  let parsed: IndexManifest;
   try {
-    parsed = parseIndexManifest(raw);
+    return new SourceIndex(ctx, raw, parseIndexManifest(raw), desc);
   } catch (err) {
     return inFile(err, name);
   }
-  return new SourceIndex(ctx, raw, parsed, desc);
 }
 
 /** Whether child `d` may be read as a `kind` (see `SourceContext.mediaTypes`). */
@@ -208,20 +220,33 @@ function sourceLayer(
     layer.uncompressed = async (o?: StreamOptions): Promise<Readable> => {
       const want = await diffID();
       const tar = await autoDecompress(await compressed(o), o?.signal ? { signal: o.signal } : {});
-      return want ? verifyDigest(tar, want, `${what}, uncompressed`) : tar;
+      return want ? verifyOnce(tar, { digest: want, size: SIZE_UNKNOWN, what: `${what}, uncompressed` }) : tar;
     };
   }
   return layer;
 }
 
-/** The image a layout descriptor names; nothing is read until asked for. */
-export function sourceImage(ctx: SourceContext, desc: Descriptor): Image {
+/**
+ * The image a layout descriptor names; nothing is read until asked for. `read` gives its manifest
+ * when the caller has already read (verified) and parsed it, as the tarball reader has after
+ * looking into a document whose entry has no media type: an opener archive is then not read again.
+ */
+export function sourceImage(ctx: SourceContext, desc: Descriptor, read?: { readonly raw: Buffer; readonly manifest: Manifest }): Image {
   const what = `image ${desc.digest} in ${ctx.source.description}`;
   const img: Image = compressedToImage({
     mediaType: async () =>
       ctx.mediaTypes === 'document' ? ((await img.manifest()).mediaType ?? (desc.mediaType || types.OCIManifestSchema1)) : desc.mediaType,
     descriptor: async () => describedAs(desc, await img.mediaType()),
-    rawManifest: () => readDocument(ctx, desc, 'manifest', `manifest of ${what}`),
+    rawManifest: async () => read?.raw ?? readDocument(ctx, desc, 'manifest', `manifest of ${what}`),
+    manifest: async () => {
+      if (read) return read.manifest;
+      const raw = await img.rawManifest();
+      try {
+        return parseManifest(raw);
+      } catch (err) {
+        return inFile(err, `manifest ${whereIs(ctx, desc.digest)}`);
+      }
+    },
     rawConfigFile: async () => readDocument(ctx, (await img.manifest()).config, 'config', `config of ${what}`),
     layerByDigest: async (h) => {
       const m = await img.manifest();

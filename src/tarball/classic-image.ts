@@ -12,7 +12,7 @@ import { autoDecompress, detectCompression, MAGIC_LENGTH, type Compression } fro
 import { lazy } from '../internal/lazy/index.ts';
 import { DEFAULT_JOBS, mapLimit } from '../internal/limiter/index.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
-import { verifyDigest } from '../internal/verify/index.ts';
+import { SIZE_UNKNOWN, verifyOnce } from '../internal/verify/index.ts';
 import { compressedToImage, uncompressedToImage } from '../partial/image.ts';
 import type { CompressedImageCore, CompressedLayer, UncompressedImageCore, UncompressedLayer } from '../partial/cores.ts';
 import * as types from '../types/index.ts';
@@ -108,7 +108,7 @@ function describeLayer(l: ClassicLayer): string {
 async function verifiedTar(source: FileSource, l: ClassicLayer, options?: StreamOptions): Promise<Readable> {
   const file = await source.open(l.file, options?.signal ? { signal: options.signal } : {});
   const tar = await autoDecompress(file, options?.signal ? { signal: options.signal } : {});
-  return verifyDigest(tar, l.diffID, `${describeLayer(l)} (${JSON.stringify(l.file)}, uncompressed)`);
+  return verifyOnce(tar, { digest: l.diffID, size: SIZE_UNKNOWN, what: `${describeLayer(l)} (${JSON.stringify(l.file)}, uncompressed)` });
 }
 
 function uncompressedCore(source: FileSource, rawConfig: Buffer, layers: readonly ClassicLayer[]): UncompressedImageCore {

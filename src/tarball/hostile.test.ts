@@ -7,7 +7,8 @@ import { image as randomImage } from '../random/index.ts';
 import * as validate from '../validate/index.ts';
 import { imageFromPath, imageIndexFromPath, soleIndexFromSource } from './image.ts';
 import { openTarSource } from '../internal/archive/tar-source.ts';
-import { blobEntries, classicEntries, imageBytes, indexEntry, indexJson, ociEntries, type ImageBytes } from './read.test-fixtures.ts';
+import { Hash } from '../v1/hash.ts';
+import { blobEntries, classicEntries, imageBytes, indexEntry, indexJson, nestedIndex, ociEntries, type ImageBytes } from './read.test-fixtures.ts';
 
 let folder: Awaited<ReturnType<typeof tempFolder>>;
 let img: ImageBytes;
@@ -141,6 +142,37 @@ test('an OCI blob that does not match its descriptor fails when read, naming the
     new RegExp(`mismatch for config of image ${img.digest} in archive .*expected`),
     async (p) => (await imageFromPath(p)).rawConfigFile(),
   );
+});
+
+test('a malformed manifest or child index in an OCI archive is a BadDocumentError naming it by kind and digest, the archive and the path in it', async () => {
+  const badIndex = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: img.mediaType, size: 1, digest: 'sha256:zz' }] }));
+  const m = JSON.parse(img.rawManifest.toString()) as { layers: { digest: string }[] };
+  m.layers[0]!.digest = 'sha256:zz';
+  const badManifest = Buffer.from(JSON.stringify(m));
+  const notJson = Buffer.from('{"schemaVersion": 2,');
+  const at = (doc: Buffer) => `blobs/sha256/${Hash.of(doc).hex} in archive .*hostile-\\d+\\.tar`;
+  const sole = async (p: string) => soleIndexFromSource(await openTarSource(p));
+  // An entry without a media type is told apart by its document; one with is parsed as it says.
+  for (const declared of [true, false]) {
+    const entry = (doc: Buffer, mediaType: string) => ({ mediaType: declared ? mediaType : '', size: doc.length, digest: Hash.of(doc) });
+    const wholeIndexBad = ociEntries(indexJson([entry(badIndex, 'application/vnd.oci.image.index.v1+json')]), blobEntries([img], [badIndex]));
+    for (const read of [sole, (p: string) => imageFromPath(p)]) {
+      await refused(wholeIndexBad, BadDocumentError, new RegExp(`^manifests\\[0\\]\\.digest: invalid digest .* \\(in index ${at(badIndex)}\\)$`), read);
+    }
+    const imageBad = ociEntries(indexJson([entry(badManifest, img.mediaType)]), blobEntries([img], [badManifest]));
+    const readImage = declared ? async (p: string) => (await imageFromPath(p)).manifest() : (p: string) => imageFromPath(p);
+    await refused(imageBad, BadDocumentError, new RegExp(`^layers\\[0\\]\\.digest: invalid digest .* \\(in manifest ${at(badManifest)}\\)$`), readImage);
+  }
+  // Checking that the archive holds a whole index reads each manifest under it.
+  const nested = nestedIndex([{ mediaType: img.mediaType, size: badManifest.length, digest: Hash.of(badManifest) }]);
+  const childBad = ociEntries(indexJson([{ mediaType: 'application/vnd.oci.image.index.v1+json', size: nested.length, digest: Hash.of(nested) }]), blobEntries([img], [nested, badManifest]));
+  await refused(childBad, BadDocumentError, new RegExp(`^layers\\[0\\]\\.digest: invalid digest .* \\(in manifest ${at(badManifest)}\\)$`), sole);
+  const notJsonEntry = ociEntries(indexJson([{ mediaType: '', size: notJson.length, digest: Hash.of(notJson) }]), blobEntries([img], [notJson]));
+  await refused(notJsonEntry, BadDocumentError, new RegExp(`^manifest ${at(notJson)} is not valid JSON`), (p) => imageFromPath(p));
+  // Docker ≥ 25: a tag found through manifest.json's RepoTags is looked up by config in index.json's manifests.
+  const repoTags = file('manifest.json', JSON.stringify([{ Config: `blobs/sha256/${img.configHex}`, RepoTags: ['evil:1'], Layers: [] }]));
+  const docker = ociEntries(indexJson([{ mediaType: img.mediaType, size: badManifest.length, digest: Hash.of(badManifest) }]), blobEntries([img], [badManifest]), [repoTags]);
+  await refused(docker, BadDocumentError, new RegExp(`^layers\\[0\\]\\.digest: invalid digest .* \\(in manifest ${at(badManifest)}\\)$`), (p) => imageFromPath(p, { tag: 'evil:1' }));
 });
 
 test('a malformed index.json or oci-layout is a BadDocumentError naming the file, the archive and the path in it', async () => {

@@ -148,5 +148,5 @@ export async function soleIndexFromSource(source: FileSource, options: TarballSo
   if (!(await isOciArchive(source))) return undefined;
   const index = await (await archiveIndex(source, options.signal)).indexManifest();
   const only = await soleCompleteIndex(source, index, options.signal);
-  return only && sourceIndex(archiveContext(source), only.raw, only.desc);
+  return only && sourceIndex(archiveContext(source), only.raw, only.desc, only.index);
 }

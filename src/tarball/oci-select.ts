@@ -9,14 +9,14 @@
 import { BadDocumentError, InvalidArgumentError, NotFoundError, UnexpectedMediaTypeError } from '../errors/index.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
 import { blobName } from '../layout/blob-writer.ts';
-import { readDocument, type SourceContext } from '../layout/source-blobs.ts';
+import { inFile, readDocument, whereIs, type SourceContext } from '../layout/source-blobs.ts';
 import { rootIndex, sourceImage, type LayoutIndex } from '../layout/source-index.ts';
 import type { Tag } from '../name/index.ts';
 import * as types from '../types/index.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
-import { parseJSON } from '../v1/guard.ts';
+import { expectObject, parseJSON } from '../v1/guard.ts';
 import type { Image } from '../v1/interfaces.ts';
-import { parseIndexManifest, parseManifest, type IndexManifest } from '../v1/manifest.ts';
+import { parseIndexManifest, parseManifest, type IndexManifest, type Manifest } from '../v1/manifest.ts';
 import { Platform } from '../v1/platform.ts';
 import type { TarballDescriptor, TarballManifest } from './manifest.ts';
 import { descriptorNamed, descriptorNames, sameTag } from './tag-match.ts';
@@ -103,13 +103,12 @@ export async function selectOciImage(source: FileSource, index: IndexManifest, c
 /** The image among `descs` (looking one index deep) whose config is the file `configName`. */
 async function findByConfig(ctx: SourceContext, descs: readonly Descriptor[], configName: string, depth: number): Promise<Descriptor | undefined> {
   for (const d of descs) {
-    if (!(await present(ctx, d))) continue;
-    if (types.isImage(d.mediaType)) {
-      const m = parseManifest(await readDocument(ctx, d, 'manifest'));
-      if (blobName(m.config.digest) === configName.replace(/^\.?\/+/, '')) return d;
-    } else if (types.isIndex(d.mediaType) && depth < 1) {
-      const child = parseIndexManifest(await readDocument(ctx, d, 'index'));
-      const found = await findByConfig(ctx, child.manifests, configName, depth + 1);
+    if (!(types.isImage(d.mediaType) || (types.isIndex(d.mediaType) && depth < 1)) || !(await present(ctx, d))) continue;
+    const doc = await readKinded(ctx, d);
+    if (doc.kind === 'image') {
+      if (blobName(doc.manifest.config.digest) === configName.replace(/^\.?\/+/, '')) return d;
+    } else {
+      const found = await findByConfig(ctx, doc.index.manifests, configName, depth + 1);
       if (found) return found;
     }
   }
@@ -124,26 +123,38 @@ function declaredKind(ctx: SourceContext, d: Descriptor): 'image' | 'index' | un
   throw new UnexpectedMediaTypeError(`${d.digest} in ${ctx.source.description} has media type ${JSON.stringify(d.mediaType)}, which is neither an image nor an index`);
 }
 
-/** A manifest or index document as read, with which of the two it is. */
-interface KindedDocument {
-  readonly kind: 'image' | 'index';
-  readonly raw: Buffer;
+/** A manifest or index document as read and parsed, with which of the two it is. */
+type KindedDocument =
+  | { readonly kind: 'image'; readonly raw: Buffer; readonly manifest: Manifest }
+  | { readonly kind: 'index'; readonly raw: Buffer; readonly index: IndexManifest };
+
+/** What a document with no declared media type is, from its own fields. */
+function kindOfValue(ctx: SourceContext, d: Descriptor, value: unknown): 'image' | 'index' {
+  if (typeof value === 'object' && value !== null) {
+    if ('manifests' in value) return 'index';
+    if ('config' in value) return 'image';
+  }
+  throw new UnexpectedMediaTypeError(`${d.digest} in ${ctx.source.description} has media type "", and its document is neither an image nor an index`);
 }
 
 /**
- * Reads the document `d` names (verified) and tells what it is: from the descriptor, else from
- * the document's own fields. One read either way, so an opener archive is not re-read for it.
+ * Reads the document `d` names (verified), tells what it is (from the descriptor, else from the
+ * document's own fields) and parses it, naming the document and the archive when it is malformed
+ * as the layout module names its documents. One read and one parse either way, so an opener
+ * archive is not re-read for it.
  */
 async function readKinded(ctx: SourceContext, d: Descriptor): Promise<KindedDocument> {
   const declared = declaredKind(ctx, d);
   const raw = await readDocument(ctx, d, declared ?? 'manifest');
-  if (declared) return { kind: declared, raw };
-  const doc = parseJSON(raw, `manifest ${d.digest}`);
-  if (typeof doc === 'object' && doc !== null) {
-    if ('manifests' in doc) return { kind: 'index', raw };
-    if ('config' in doc) return { kind: 'image', raw };
+  const value = parseJSON(raw, `${declared ?? 'manifest'} ${whereIs(ctx, d.digest)}`);
+  const kind = declared ?? kindOfValue(ctx, d, value);
+  try {
+    // Checked to be an object first: a JSON string handed on would be parsed as JSON text again.
+    const o = expectObject(value, '');
+    return kind === 'index' ? { kind, raw, index: parseIndexManifest(o) } : { kind, raw, manifest: parseManifest(o) };
+  } catch (err) {
+    return inFile(err, `${kind === 'index' ? 'index' : 'manifest'} ${whereIs(ctx, d.digest)}`);
   }
-  throw new UnexpectedMediaTypeError(`${d.digest} in ${ctx.source.description} has media type "", and its document is neither an image nor an index`);
 }
 
 /** Follows `desc` down to one image: itself, or the child of an index the options pick. */
@@ -151,9 +162,9 @@ async function resolveImage(ctx: SourceContext, desc: Descriptor, options: OciSe
   // The image outlives this call: its reads are not tied to the signal of the choosing.
   if (declaredKind(ctx, desc) === 'image') return sourceImage(archiveContext(ctx.source), desc);
   const doc = await readKinded(ctx, desc);
-  if (doc.kind === 'image') return sourceImage(archiveContext(ctx.source), desc);
+  if (doc.kind === 'image') return sourceImage(archiveContext(ctx.source), desc, doc);
   if (depth >= MAX_DEPTH) throw new BadDocumentError(`${ctx.source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
-  const child = await pickChild(ctx, desc, parseIndexManifest(doc.raw).manifests, options.platform);
+  const child = await pickChild(ctx, desc, doc.index.manifests, options.platform);
   return resolveImage(ctx, child, options, depth + 1);
 }
 
@@ -192,9 +203,14 @@ async function pickChild(ctx: SourceContext, parent: Descriptor, children: reado
  * multi-platform image, which can be pushed whole. Undefined otherwise: a single image, several
  * entries, or an index exported for some platforms only (`ctr images export` without
  * `--all-platforms`), which are read as one image instead. Gives the entry and the index's bytes
- * as read and verified while checking, so the caller's view need not read them again.
+ * as read and verified while checking, and as parsed, so the caller's view need not read or
+ * parse them again.
  */
-export async function soleCompleteIndex(source: FileSource, index: IndexManifest, signal?: AbortSignal): Promise<{ readonly desc: Descriptor; readonly raw: Buffer } | undefined> {
+export async function soleCompleteIndex(
+  source: FileSource,
+  index: IndexManifest,
+  signal?: AbortSignal,
+): Promise<{ readonly desc: Descriptor; readonly raw: Buffer; readonly index: IndexManifest } | undefined> {
   const distinct = new Map(index.manifests.map((d) => [d.digest.toString(), d]));
   if (distinct.size !== 1) return undefined;
   const only = [...distinct.values()][0]!;
@@ -202,19 +218,19 @@ export async function soleCompleteIndex(source: FileSource, index: IndexManifest
   if (!(await present(ctx, only)) || declaredKind(ctx, only) === 'image') return undefined;
   const doc = await readKinded(ctx, only);
   if (doc.kind !== 'index') return undefined;
-  return (await complete(ctx, only, doc, 0)) ? { desc: only, raw: doc.raw } : undefined;
+  return (await complete(ctx, only, doc, 0)) ? { desc: only, raw: doc.raw, index: doc.index } : undefined;
 }
 
 /** True when the archive holds everything `doc` (the document `desc` names, read) names, through nested indexes. */
 async function complete(ctx: SourceContext, desc: Descriptor, doc: KindedDocument, depth: number): Promise<boolean> {
   if (doc.kind === 'index') {
     if (depth >= MAX_DEPTH) throw new BadDocumentError(`${ctx.source.description}: indexes nested more than ${MAX_DEPTH} deep at ${desc.digest}`);
-    for (const child of parseIndexManifest(doc.raw).manifests) {
+    for (const child of doc.index.manifests) {
       if (!(await present(ctx, child)) || !(await complete(ctx, child, await readKinded(ctx, child), depth + 1))) return false;
     }
     return true;
   }
-  const m = parseManifest(doc.raw);
+  const m = doc.manifest;
   if (!(await present(ctx, m.config))) return false;
   for (const l of m.layers) if (types.isDistributable(l.mediaType) && !(await present(ctx, l))) return false;
   return true;

@@ -141,6 +141,29 @@ describe('OCI-layout archives', () => {
     }
   });
 
+  test('an image read from an opener archive reads its manifest once, whether or not its entry has a media type', async () => {
+    for (const mediaType of [gz.mediaType, '']) {
+      const bytes = await tarBytes(ociEntries(indexJson([{ ...indexEntry(gz), mediaType }]), blobEntries([gz])));
+      let passes = 0;
+      const archive = openerTarSource(async () => {
+        passes++;
+        return chunked(bytes);
+      });
+      const read: string[] = [];
+      const source: FileSource = {
+        description: archive.description,
+        stat: (name, o) => archive.stat(name, o),
+        open: (name, o) => (read.push(name), archive.open(name, o)),
+        readFile: (name, o) => (read.push(name), archive.readFile(name, o)),
+      };
+      const img = await imageFromSource(source);
+      assert.ok((await img.rawManifest()).equals(gz.rawManifest));
+      assert.equal((await img.manifest()).config.digest.hex, gz.configHex);
+      assert.deepEqual(read.sort(), ['oci-layout', 'index.json', `blobs/sha256/${gz.digest.slice('sha256:'.length)}`].sort(), `media type ${JSON.stringify(mediaType)}`);
+      assert.equal(passes, 1 + read.length, 'one scan, then one pass per file read');
+    }
+  });
+
   test('index.json names are normalised; bare ref.name tags match nothing; misses list the names', async () => {
     const path = await archivePath(
       ociEntries(indexJson([indexEntry(plain, { [REF]: 'localhost/foo:v1' }), indexEntry(gz, { [REF]: 'v2' })]), blobEntries([plain, gz])),

@@ -109,14 +109,6 @@ export function verifyStream(options: VerifyOptions): Transform {
   return new VerifyingStream(options);
 }
 
-/**
- * `stream` checked against `digest` alone, its length unknown: how a layer's tar is held to its
- * diffID once decompressed (a classic archive's layer file, a layout's blob).
- */
-export function verifyDigest(stream: Readable, digest: Hash, what: string): Readable {
-  return pipe(stream, verifyStream({ digest, size: SIZE_UNKNOWN, what }));
-}
-
 /** The digest and size `stream` is verified against on its way out, or undefined. */
 export function verifiedAs(stream: Readable): VerifiedAs | undefined {
   return (stream as Readable & { [VERIFIED]?: VerifiedAs })[VERIFIED];
