@@ -51,6 +51,9 @@ function get(path: string, onBody: (piece: Buffer) => void): Promise<void> {
       onread: { buffer: Buffer.allocUnsafe(READ_BUFFER), callback: (n, buf) => (onRead(n, buf), true) },
     });
     socket.on('error', reject);
+    socket.on('close', () => {
+      if (remaining !== 0) reject(new Error(`GET ${path}: connection closed ${remaining < 0 ? 'before the headers' : `${remaining} bytes short`}`));
+    });
     socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nAccept: ${ACCEPT}\r\n\r\n`);
   });
 }

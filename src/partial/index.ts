@@ -18,6 +18,5 @@ export {
   diffIDToBlob,
   uncompressedSize,
   exists,
-  digestIsKnown,
 } from './describe.ts';
 export { findManifests, findImages, findIndexes } from './index-children.ts';

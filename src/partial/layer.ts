@@ -113,7 +113,7 @@ class UncompressedLayerView implements Layer {
     });
   }
 
-  /** The digest-is-known marker (see `partial.digestIsKnown`): only once a compression pass has run. */
+  /** The digest-is-known marker (see `digestIsKnown` in partial/describe.ts): only once a compression pass has run. */
   digestKnown(): boolean {
     return this.#compressedOnce;
   }

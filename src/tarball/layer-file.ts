@@ -189,7 +189,7 @@ class OpenerLayer implements Layer {
     return compressStream(stored, { level: level ?? (stored === 'zstd' ? DEFAULT_ZSTD_LEVEL : DEFAULT_GZIP_LEVEL) });
   }
 
-  /** The digest-is-known marker (see `partial.digestIsKnown`): not before a pass has read the file. */
+  /** The digest-is-known marker (see `digestIsKnown` in partial/describe.ts): not before a pass has read the file. */
   digestKnown(): boolean {
     return this.#known.digest !== undefined && this.#known.size !== undefined;
   }
