@@ -17,7 +17,7 @@ import { readTar } from '../internal/tar/index.ts';
 import { openTarSource } from '../internal/archive/tar-source.ts';
 import { dirSource } from '../internal/archive/dir-source.ts';
 import { file, tarBytes, writeArchive as writeTestArchive } from '../internal/archive/archive.test-fixtures.ts';
-import { fromFileSource, writeArchive, writeArchiveToFile, write } from './index.ts';
+import { fromFileSource, imageIndexFromPath, writeArchive, writeArchiveToFile, write } from './index.ts';
 import { drain, indexOf, listFiles, tempFolder } from './layout.test-fixtures.ts';
 
 const REF = 'org.opencontainers.image.ref.name';
@@ -106,8 +106,10 @@ test('an archive read as a layout must hold an oci-layout that is JSON; a folder
     });
     const good = await archive('good.tar', [file('oci-layout', '{"imageLayoutVersion":"1.0.0"}'), file('index.json', index)]);
     assert.deepEqual((await (await fromFileSource(await openTarSource(good))).indexManifest()).manifests, []);
+    // A folder without one is read through LayoutPath, as ggcr's FromPath reads it.
     await writeFile(join(dir, 'index.json'), index);
-    assert.deepEqual((await (await fromFileSource(dirSource(dir))).indexManifest()).manifests, []);
+    assert.deepEqual((await (await imageIndexFromPath(dir)).indexManifest()).manifests, []);
+    await assert.rejects(fromFileSource(dirSource(dir)), { code: 'ERR_NOT_FOUND', message: /has no oci-layout/ });
   } finally {
     await cleanup();
   }

@@ -5,14 +5,12 @@
  */
 import { join } from 'node:path';
 import type { IndexManifest } from '../v1/manifest.ts';
-import { parseIndexManifest } from '../v1/manifest.ts';
 import { marshalIndexManifest } from '../internal/gojson/index.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
-import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
 import { NotFoundError } from '../errors/index.ts';
 import { indentGoJSON } from './go-indent.ts';
 import { writeFileAtomic } from '../internal/atomic-file/index.ts';
-import { inFile } from './source-blobs.ts';
+import { rootIndex } from './source-index.ts';
 
 /**
  * What ggcr writes to `oci-layout`, byte for byte (Go source: a raw string with four-space
@@ -35,15 +33,12 @@ export async function updateIndexJson(
   change: (m: IndexManifest) => IndexManifest,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (!(await source.stat('index.json', signal ? { signal } : {}))) {
-    throw new NotFoundError(`${root} is not an OCI image layout: it has no index.json (write one first, e.g. layout.write(dir, empty.index()))`);
-  }
-  const raw = await source.readFile('index.json', { limit: MANIFEST_LIMIT, ...(signal ? { signal } : {}) });
   let current: IndexManifest;
   try {
-    current = parseIndexManifest(raw);
+    current = await (await rootIndex({ source, signal })).indexManifest();
   } catch (err) {
-    return inFile(err, `index.json of ${root}`);
+    if (!(err instanceof NotFoundError)) throw err;
+    throw new NotFoundError(`${root} is not an OCI image layout: it has no index.json (write one first, e.g. layout.write(dir, empty.index()))`, { cause: err });
   }
   await writeFileAtomic(join(root, 'index.json'), encodeIndexJson(change(current)), { signal });
 }

@@ -32,7 +32,7 @@ import {
 } from './options.ts';
 import { withBlobsQuiet, withBlobWrites, withIndexJson } from './path-lock.ts';
 import { openBlob, readBlobBytes, type SourceContext } from './source-blobs.ts';
-import { fromFileSource, type LayoutIndex } from './source-index.ts';
+import { rootIndex, type LayoutIndex } from './source-index.ts';
 import { treeWrite, writeImageTree, writeIndexTree, type TreeWrite } from './tree-writer.ts';
 
 /** Options of `blob`: the expected size, when known, is checked too. */
@@ -87,7 +87,8 @@ export class LayoutPath {
 
   /** The view of index.json (its children are found by digest; every blob read is verified). */
   imageIndex(options: LayoutReadOptions = {}): Promise<LayoutIndex> {
-    return fromFileSource(this.#source, options);
+    // A folder needs no oci-layout (ggcr's FromPath), unlike an archive read by fromFileSource.
+    return rootIndex({ source: this.#source, signal: options.signal });
   }
 
   /** The image index.json names with digest `h`; without `h`, its only entry. */

@@ -115,7 +115,7 @@ test('index.json is read once, with no stat first; a layout without one is a Not
     };
     const idx = await fromFileSource(source);
     assert.ok((await idx.indexManifest()).manifests[0]!.digest.equals(await img.digest()));
-    // Wrapped, the folder is read as any source but a dirSource is: its oci-layout is required.
+    // fromFileSource requires the oci-layout of any source, a folder included.
     assert.deepEqual(calls, ['readFile oci-layout', 'readFile index.json']);
     await rm(join(dir, 'index.json'));
     await assert.rejects(fromFileSource(source), (err: unknown) => {
@@ -133,7 +133,7 @@ test('a descriptor claiming a huge manifest is refused before anything is read',
   try {
     const d = { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 200 * 1024 * 1024, digest: String(Hash.of('x')) };
     await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [d] }));
-    const idx = await fromFileSource(dirSource(dir));
+    const idx = await imageIndexFromPath(dir);
     await assert.rejects((await idx.image()).rawManifest(), { code: 'ERR_TOO_LARGE' });
   } finally {
     await cleanup();
@@ -146,7 +146,7 @@ test('a child index that is missing or too large is named by kind, digest and la
     const missing = { mediaType: 'application/vnd.oci.image.index.v1+json', size: 10, digest: String(Hash.of('not here')) };
     const huge = { ...missing, size: 200 * 1024 * 1024, digest: String(Hash.of('huge')) };
     await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [missing, huge] }));
-    const idx = await fromFileSource(dirSource(dir));
+    const idx = await imageIndexFromPath(dir);
     const where = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     await assert.rejects(idx.imageIndex(Hash.parse(missing.digest)), (err: unknown) => {
       assert.ok(err instanceof NotFoundError, String(err));

@@ -18,7 +18,6 @@ import { compressedToImage } from '../partial/image.ts';
 import { diffIDsLineUp } from '../partial/describe.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import type { FileSource } from '../internal/archive/file-source.ts';
-import { isDirSource } from '../internal/archive/dir-source.ts';
 import { MANIFEST_LIMIT } from '../internal/limit/index.ts';
 import { SIZE_UNKNOWN, verifyOnce } from '../internal/verify/index.ts';
 import { autoDecompress } from '../internal/compression/index.ts';
@@ -73,20 +72,20 @@ export async function rootIndex(ctx: SourceContext, options: RootIndexOptions = 
 }
 
 /**
- * Reads the OCI image layout held by `source` (a folder through `dirSource`, an OCI-layout tar
- * through the tar FileSource) and returns the view of its index.json. index.json is read and
- * checked now; everything else when asked for. An archive (any source but a `dirSource` folder)
- * must also hold an `oci-layout` that is JSON, as the image-spec says and as every tool that
- * writes layout archives (podman, skopeo, buildkit, docker, ctr) writes it, and as the tarball
- * reader requires; a folder is read without one, as ggcr's `layout.FromPath` reads it.
- * NotFoundError when either is missing, BadDocumentError when malformed.
+ * Reads the OCI image layout held by `source` (typically an OCI-layout tar through the tar
+ * FileSource) and returns the view of its index.json. index.json is read and checked now;
+ * everything else when asked for. The source must also hold an `oci-layout` that is JSON, as the
+ * image-spec says, as every tool that writes layout archives (podman, skopeo, buildkit, docker,
+ * ctr) writes it, and as the tarball reader requires. A folder is read without one, as ggcr's
+ * `layout.FromPath` reads it, through `layout.fromPath` / `LayoutPath`. NotFoundError when
+ * either is missing, BadDocumentError when malformed.
  *
  * @example
  * const idx = await fromFileSource(await openTarSource('image.oci.tar'));
  * const img = await idx.image(); // the only entry
  */
 export async function fromFileSource(source: FileSource, options: { signal?: AbortSignal } = {}): Promise<LayoutIndex> {
-  return rootIndex({ source, signal: options.signal }, { requireLayoutFile: !isDirSource(source) });
+  return rootIndex({ source, signal: options.signal }, { requireLayoutFile: true });
 }
 
 /**

@@ -164,11 +164,3 @@ class DirSource implements FileSource {
 export function dirSource(dir: string): FileSource {
   return new DirSource(dir);
 }
-
-/**
- * True when `source` is a folder read through {@link dirSource}: the layout reader reads a folder
- * without `oci-layout`, as ggcr's `layout.FromPath` does, and requires it of anything else.
- */
-export function isDirSource(source: FileSource): boolean {
-  return source instanceof DirSource;
-}

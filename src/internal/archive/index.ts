@@ -6,4 +6,4 @@
 export type { FileInfo, FileReadOptions, FileSource, ReadFileOptions } from './file-source.ts';
 export { openTarSource, type TarSourceOptions } from './tar-source.ts';
 export { openerTarSource, type OpenerSourceOptions, type StreamOpener } from './opener-source.ts';
-export { dirSource, isDirSource } from './dir-source.ts';
+export { dirSource } from './dir-source.ts';
