@@ -90,8 +90,9 @@ export async function selectOciImage(source: FileSource, index: IndexManifest, c
   const position = classic?.findIndex((e) => e.RepoTags.some((t) => sameTag(t, tag))) ?? -1;
   if (position >= 0) {
     const entry = classic![position]!;
-    const desc = await findByConfig(ctx, index.manifests, entry.Config, 0);
-    return desc ? { image: await resolveImage(ctx, desc, options, 0) } : { classic: entry, position };
+    const found = await findByConfig(ctx, index.manifests, entry.Config, 0);
+    // The manifest found is handed on: over an opener archive a second read is another pass.
+    return found ? { image: sourceImage(archiveContext(ctx.source), found.desc, found.doc) } : { classic: entry, position };
   }
   const repoTags = classic?.flatMap((e) => e.RepoTags) ?? [];
   throw new NotFoundError(
@@ -100,13 +101,18 @@ export async function selectOciImage(source: FileSource, index: IndexManifest, c
   );
 }
 
-/** The image among `descs` (looking one index deep) whose config is the file `configName`. */
-async function findByConfig(ctx: SourceContext, descs: readonly Descriptor[], configName: string, depth: number): Promise<Descriptor | undefined> {
+/** The image among `descs` (looking one index deep) whose config is the file `configName`, with its manifest as read. */
+async function findByConfig(
+  ctx: SourceContext,
+  descs: readonly Descriptor[],
+  configName: string,
+  depth: number,
+): Promise<{ desc: Descriptor; doc: KindedDocument & { kind: 'image' } } | undefined> {
   for (const d of descs) {
     if (!(types.isImage(d.mediaType) || (types.isIndex(d.mediaType) && depth < 1)) || !(await present(ctx, d))) continue;
     const doc = await readKinded(ctx, d);
     if (doc.kind === 'image') {
-      if (blobName(doc.manifest.config.digest) === configName.replace(/^\.?\/+/, '')) return d;
+      if (blobName(doc.manifest.config.digest) === configName.replace(/^\.?\/+/, '')) return { desc: d, doc };
     } else {
       const found = await findByConfig(ctx, doc.index.manifests, configName, depth + 1);
       if (found) return found;

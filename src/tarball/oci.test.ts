@@ -78,6 +78,11 @@ describe('OCI-layout archives', () => {
     assert.equal((await (await imageFromPath(unnamed, { tag: 'example.com/gz:1' })).digest()).toString(), gz.digest);
     assert.equal((await (await imageFromPath(unnamed, { tag: 'busybox:latest' })).digest()).toString(), plain.digest);
     await assert.rejects(imageFromPath(unnamed), (e: unknown) => e instanceof InvalidArgumentError && /holds 2 images; pass a tag/.test(e.message));
+    // Found by its config, the manifest is handed on, not read again (another pass over an opener archive).
+    const { source, read } = await recordingOpener(await tarBytes(ociEntries(indexJson([indexEntry(plain), indexEntry(gz)]), blobEntries([plain, gz]), [file('manifest.json', manifestJson)])));
+    const viaTags = await imageFromSource(source, { tag: 'example.com/gz:1' });
+    assert.ok((await viaTags.rawManifest()).equals(gz.rawManifest));
+    assert.equal(read.filter((name) => name === `blobs/sha256/${gz.digest.slice('sha256:'.length)}`).length, 1);
   });
 
   test('Docker ≥ 25 manifest.json read the classic way: LayerSources checked, not taken for foreign layers', async () => {
