@@ -4,7 +4,7 @@ import { DaemonError, NotFoundError } from '../errors/index.ts';
 import { Tag } from '../name/index.ts';
 import * as random from '../random/index.ts';
 import type { Client } from './client.ts';
-import { newClient } from './engine-client.ts';
+import { countingClient } from './counting-client.test-fixtures.ts';
 import { startFakeEngine, type FakeEngine } from './fake-engine.test-fixtures.ts';
 import { tag, write } from './write.ts';
 
@@ -13,21 +13,6 @@ before(async () => {
   engine = await startFakeEngine();
 });
 after(() => engine.close());
-
-/** The built-in client, with every call counted by name. */
-function countingClient(host: string): { client: Client; calls: string[] } {
-  const inner = newClient({ host });
-  const calls: string[] = [];
-  const client: Client = {
-    ping: (o) => (calls.push('ping'), inner.ping(o)),
-    imageInspect: (r, o) => (calls.push('inspect'), inner.imageInspect(r, o)),
-    imageHistory: (r, o) => (calls.push('history'), inner.imageHistory(r, o)),
-    imageSave: (r, o) => (calls.push('save'), inner.imageSave(r, o)),
-    imageLoad: (t, o) => (calls.push('load'), inner.imageLoad(t, o)),
-    imageTag: (s, r, t, o) => (calls.push('tag'), inner.imageTag(s, r, t, o)),
-  };
-  return { client, calls };
-}
 
 test('a new image is loaded as the tag; the same image again is only tagged', async () => {
   const img = random.image(4096, 2, { seed: 'write' });

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import * as daemon from '../../src/daemon/index.ts';
 import { lowerVersion } from '../../src/daemon/engine-client.ts';
+import { countingClient } from '../../src/daemon/counting-client.test-fixtures.ts';
 import { NotFoundError } from '../../src/errors/index.ts';
 import * as random from '../../src/random/index.ts';
 import * as validate from '../../src/validate/index.ts';
@@ -55,23 +56,6 @@ async function docker(e: Engine, args: string[]): Promise<string> {
   const r = await runCommand(e.docker, args, { timeoutMs: 90_000, env: { ...e.daemon.env } });
   assert.equal(r.code, 0, `${describeResult(r)}\ndockerd log:\n${e.daemon.process.log().slice(-2000)}`);
   return r.stdout.trim();
-}
-
-/** The built-in client with every call counted by name (a user's own `Client`, ggcr's WithClient). */
-function countingClient(host: string): { client: daemon.Client; calls: string[] } {
-  const inner = daemon.newClient({ host });
-  const calls: string[] = [];
-  return {
-    calls,
-    client: {
-      ping: (o) => (calls.push('ping'), inner.ping(o)),
-      imageInspect: (r, o) => (calls.push('inspect'), inner.imageInspect(r, o)),
-      imageHistory: (r, o) => (calls.push('history'), inner.imageHistory(r, o)),
-      imageSave: (r, o) => (calls.push('save'), inner.imageSave(r, o)),
-      imageLoad: (t, o) => (calls.push('load'), inner.imageLoad(t, o)),
-      imageTag: (s, r, t, o) => (calls.push('tag'), inner.imageTag(s, r, t, o)),
-    },
-  };
 }
 
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
