@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { Transform, type Duplex, type Readable } from 'node:stream';
 import { BadHashError, DigestMismatchError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
-import { HashingStream, SIZE_UNKNOWN, verifyOnce } from '../internal/verify/index.ts';
-import { writeStreamAtomic } from '../internal/atomic-file/index.ts';
+import { HashingStream, SIZE_UNKNOWN, checksAs, verifyOnce } from '../internal/verify/index.ts';
+import { writePumpAtomic, writeStreamAtomic } from '../internal/atomic-file/index.ts';
+import { pumpOf, verifiedPump, type Pump } from '../internal/pump/index.ts';
 
 /** Where blob `h` lives under the layout `root`. */
 export function blobPath(root: string, h: Hash): string {
@@ -77,8 +78,18 @@ export async function writeBlobFile(
   }
   if (await blobPresent(root, h, size)) return 'present';
   const work = (async (): Promise<BlobOutcome> => {
+    const opened = await open();
+    const pump = pumpOf(opened);
+    if (pump) {
+      // Straight from the socket's buffer to the file (a registry blob over plain HTTP).
+      const checked = checksAs(opened, { digest: h, size }) ? pump : verifiedPump(pump, { digest: h, size, what: `blob ${h}` });
+      const onBytes = options.onBytes;
+      const counted: Pump = onBytes ? (sink, signal) => checked((piece) => (sink(piece), onBytes(piece.length)), signal) : checked;
+      await writePumpAtomic(final, opened, counted, { signal: options.signal });
+      return 'written';
+    }
     // Verified here unless the stream already verifies itself for this digest (a registry blob).
-    const source = verifyOnce(await open(), { digest: h, size, what: `blob ${h}` });
+    const source = verifyOnce(opened, { digest: h, size, what: `blob ${h}` });
     const transforms: Duplex[] = [];
     if (options.onBytes) transforms.push(counter(options.onBytes));
     await writeStreamAtomic(final, source, transforms, { signal: options.signal });

@@ -11,8 +11,7 @@ import * as types from '../types/index.ts';
 import { Hash } from '../v1/hash.ts';
 import type { Descriptor } from '../v1/descriptor.ts';
 import { readAll } from '../internal/limit/index.ts';
-import { verifyStream } from '../internal/verify/index.ts';
-import { pipe } from '../internal/pipe/index.ts';
+import { verifiedBody } from '../internal/pump/index.ts';
 import { newTransport, type Transport } from './transport/index.ts';
 import { MANIFEST_LIMIT, type RemoteOptions } from './options.ts';
 import { optStringMap, parseJSON } from '../v1/guard.ts';
@@ -159,7 +158,7 @@ export async function headManifest(t: Transport, repo: Repository, ref: string, 
 
 /** GETs a blob as a stream verified against `digest` (and `size` when known, -1 otherwise). */
 export async function fetchBlob(t: Transport, repo: Repository, digest: Hash, size: number, signal?: AbortSignal): Promise<Readable> {
-  const res = await t.request({ method: 'GET', url: `/v2/${repo.repositoryStr()}/blobs/${digest}`, expect: [200], ...(signal ? { signal } : {}) });
+  const res = await t.request({ method: 'GET', url: `/v2/${repo.repositoryStr()}/blobs/${digest}`, expect: [200], pumpable: true, ...(signal ? { signal } : {}) });
   const length = headerOf(res.headers, 'content-length');
   if (size >= 0 && length !== undefined && Number(length) !== size) {
     // Destroying an undici body emits 'error' (Request aborted): nobody else listens, so swallow it here.
@@ -167,7 +166,9 @@ export async function fetchBlob(t: Transport, repo: Repository, digest: Hash, si
     res.body.destroy();
     throw new SizeMismatchError(`blob ${repo.name()}@${digest}: the registry says ${length} bytes, the descriptor ${size}`, size, Number(length));
   }
-  return pipe(res.body, verifyStream({ digest, size, what: `blob ${repo.name()}@${digest}` }));
+  // Pumpable when the transport read it with its own HTTP/1.1 reader: a layout writer then
+  // takes the bytes straight from the socket's buffer (internal/pump).
+  return verifiedBody(res.body, { digest, size, what: `blob ${repo.name()}@${digest}` });
 }
 
 /** HEADs a blob: its size, or undefined when the repository does not have it. */

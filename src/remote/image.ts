@@ -17,7 +17,8 @@ import type { BlobProgressCallback, ProgressCallback } from '../v1/progress.ts';
 import type { CompressedLayer } from '../partial/cores.ts';
 import { lazy } from '../internal/lazy/index.ts';
 import { readAll } from '../internal/limit/index.ts';
-import { sameBytesAs, verifyDescriptorData, verifyStream } from '../internal/verify/index.ts';
+import { sameBytesAs, verifyDescriptorData } from '../internal/verify/index.ts';
+import { pumpableStream, pumpOf, verifiedBody } from '../internal/pump/index.ts';
 import { checkRedirect, type Transport } from './transport/index.ts';
 import { fetchBlob, fetchManifest, headBlob, type FetchedManifest } from './fetcher.ts';
 import type { TransferProgress } from '../internal/progress/index.ts';
@@ -45,18 +46,34 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
   const advance = ctx.totals.blob(`${ctx.repo.name()}@${key}`, desc.size);
   let seen = 0;
   ctx.onBlobProgress?.({ digest: key, total: size, complete: 0 });
+  const count = (n: number): void => {
+    seen += n;
+    advance(seen);
+    ctx.onBlobProgress?.({ digest: key, total: size, complete: Math.min(seen, size) });
+  };
   // A pass-through, not a 'data' listener: listening would start the flow before the reader.
-  const out = pipe(
-    s,
-    new Transform({
-      transform(c: Buffer, _e, cb) {
-        seen += c.length;
-        advance(seen);
-        ctx.onBlobProgress?.({ digest: key, total: size, complete: Math.min(seen, size) });
-        cb(null, c);
-      },
-    }),
-  );
+  const meter = (): Readable =>
+    pipe(
+      s,
+      new Transform({
+        transform(c: Buffer, _e, cb) {
+          count(c.length);
+          cb(null, c);
+        },
+      }),
+    );
+  const pump = pumpOf(s);
+  const out = pump
+    ? pumpableStream({
+        stream: meter,
+        pump: (sink, signal) =>
+          pump((piece) => {
+            sink(piece);
+            count(piece.length);
+          }, signal),
+        abandon: () => s.destroy(),
+      })
+    : meter();
   // The meter passes the verified bytes through unchanged: a sink may rely on the upstream check.
   return sameBytesAs(out, s);
 }
@@ -66,8 +83,8 @@ async function fetchForeign(ctx: RemoteContext, desc: Descriptor, signal: AbortS
   for (const u of desc.urls ?? []) {
     try {
       const url = checkRedirect(ctx.transport.url('/'), u, ctx.transport.registry.registryStr());
-      const res = await ctx.transport.request({ method: 'GET', url: url.toString(), expect: [200], ...(signal ? { signal } : {}) });
-      return pipe(res.body, verifyStream({ digest: desc.digest, size: desc.size, what: `foreign layer ${desc.digest} from ${url.origin}` }));
+      const res = await ctx.transport.request({ method: 'GET', url: url.toString(), expect: [200], pumpable: true, ...(signal ? { signal } : {}) });
+      return verifiedBody(res.body, { digest: desc.digest, size: desc.size, what: `foreign layer ${desc.digest} from ${url.origin}` });
     } catch (err) {
       last = err;
     }

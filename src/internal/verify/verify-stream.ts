@@ -2,30 +2,13 @@
  * @module Verifying bytes while they stream (ggcr's `internal/verify.ReadCloser`): every blob
  * read is checked against its descriptor's digest and size without being held in memory.
  */
-import type { Readable, Transform, TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipe } from '../pipe/index.ts';
-import { DigestMismatchError, InvalidArgumentError, SizeMismatchError } from '../../errors/index.ts';
+import type { DigestMismatchError, SizeMismatchError } from '../../errors/index.ts';
 import type { Hash } from '../../v1/hash.ts';
-import { HashingStream } from './hashing-stream.ts';
+import { SIZE_UNKNOWN, Verifier, type VerifyOptions } from './verifier.ts';
 
-/** The size to pass when it is not known (ggcr's `verify.SizeUnknown`): only the digest is checked. */
-export const SIZE_UNKNOWN = -1;
-
-/** What a {@link verifyStream} checks. */
-export interface VerifyOptions {
-  /** The digest the bytes must have; its algorithm is the one used. */
-  digest: Hash;
-  /** The exact byte count, or `SIZE_UNKNOWN` (-1). */
-  size: number;
-  /** What is being read (`layer sha256:…`, `config`), for error messages; default `blob`. */
-  what?: string;
-  /**
-   * Runs when the bytes turn out wrong, before the stream fails with `err`; the error is
-   * delivered once it settles (a rejection is ignored). A cache deletes its bad file here, so a
-   * caller that retries on the error fetches afresh instead of reading the same bad entry.
-   */
-  beforeFail?: (err: DigestMismatchError | SizeMismatchError) => Promise<void>;
-}
+export { SIZE_UNKNOWN, type VerifyOptions };
 
 /**
  * Marks a stream whose bytes a verifying stream checks on their way out, so a sink further down
@@ -39,56 +22,30 @@ export interface VerifiedAs {
   readonly size: number;
 }
 
-class VerifyingStream extends HashingStream {
-  readonly #expected: Hash;
-  readonly #expectedSize: number;
-  readonly #what: string;
-  readonly #beforeFail: VerifyOptions['beforeFail'];
+class VerifyingStream extends Transform {
+  readonly #verifier: Verifier;
   readonly [VERIFIED]: VerifiedAs;
 
-  constructor(options: VerifyOptions) {
-    super(options.digest.algorithm);
-    this.#expected = options.digest;
-    this.#expectedSize = options.size;
-    this.#what = options.what ?? 'blob';
-    this.#beforeFail = options.beforeFail;
-    this[VERIFIED] = { digest: options.digest, size: options.size };
+  constructor(verifier: Verifier) {
+    super();
+    this.#verifier = verifier;
+    this[VERIFIED] = { digest: verifier.options.digest, size: verifier.options.size };
   }
 
   #fail(err: DigestMismatchError | SizeMismatchError, done: TransformCallback): void {
-    if (!this.#beforeFail) return done(err);
-    this.#beforeFail(err).then(
-      () => done(err),
-      () => done(err),
-    );
+    void this.#verifier.failing(err).then(done);
   }
 
-  override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
-    const total = this.size + chunk.length;
-    // Failing on the first byte too many, not at the end, stops a lying or hostile server from
-    // making us read (and a sink from storing) far more than the descriptor allows.
-    if (this.#expectedSize !== SIZE_UNKNOWN && total > this.#expectedSize) {
-      const message = `size mismatch for ${this.#what}: expected ${this.#expectedSize} bytes, got at least ${total}`;
-      return this.#fail(new SizeMismatchError(message, this.#expectedSize, total), done);
-    }
-    super._transform(chunk, encoding, done);
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const err = this.#verifier.add(chunk);
+    if (err) return this.#fail(err, done);
+    done(null, chunk);
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.#expectedSize !== SIZE_UNKNOWN && this.size !== this.#expectedSize) {
-      const message = `size mismatch for ${this.#what}: expected ${this.#expectedSize} bytes, got ${this.size}`;
-      return this.#fail(new SizeMismatchError(message, this.#expectedSize, this.size), done);
-    }
-    super._flush((err) => {
-      if (err) return done(err);
-      const expected = this.#expected.toString();
-      const actual = this.digest.toString();
-      if (actual !== expected) {
-        const message = `digest mismatch for ${this.#what}: expected ${expected}, got ${actual}`;
-        return this.#fail(new DigestMismatchError(message, expected, actual), done);
-      }
-      done();
-    });
+    const err = this.#verifier.end();
+    if (err) return this.#fail(err, done);
+    done();
   }
 }
 
@@ -102,11 +59,7 @@ class VerifyingStream extends HashingStream {
  * await pipeline(body, verifyStream({ digest, size, what: `layer ${digest}` }), file);
  */
 export function verifyStream(options: VerifyOptions): Transform {
-  const { size } = options;
-  if (!Number.isSafeInteger(size) || size < SIZE_UNKNOWN) {
-    throw new InvalidArgumentError(`expected size must be a non-negative integer or -1 (unknown), got ${size}`);
-  }
-  return new VerifyingStream(options);
+  return new VerifyingStream(new Verifier(options));
 }
 
 /** The digest and size `stream` is verified against on its way out, or undefined. */
@@ -124,6 +77,12 @@ export function sameBytesAs<T extends Readable>(out: T, from: Readable): T {
   return out;
 }
 
+/** Marks `out` as checking its bytes against `as` on their way out (a pump-capable verified body). */
+export function markVerified<T extends Readable>(out: T, as: VerifiedAs): T {
+  (out as Readable & { [VERIFIED]?: VerifiedAs })[VERIFIED] = as;
+  return out;
+}
+
 /**
  * `stream` verified against `options`: the stream itself when one of our verifying streams
  * already checks it for that digest (and size), otherwise piped through a new {@link verifyStream}.
@@ -131,7 +90,11 @@ export function sameBytesAs<T extends Readable>(out: T, from: Readable): T {
  * guarantee is the same, because the upstream check fails the stream before it ends.
  */
 export function verifyOnce(stream: Readable, options: VerifyOptions): Readable {
+  return checksAs(stream, options) ? stream : pipe(stream, verifyStream(options));
+}
+
+/** True when `stream` is one of ours that checks its bytes against `digest` and (unless unknown) `size`. */
+export function checksAs(stream: Readable, expected: { readonly digest: Hash; readonly size: number }): boolean {
   const v = verifiedAs(stream);
-  if (v && v.digest.equals(options.digest) && (options.size === SIZE_UNKNOWN || v.size === options.size)) return stream;
-  return pipe(stream, verifyStream(options));
+  return v !== undefined && v.digest.equals(expected.digest) && (expected.size === SIZE_UNKNOWN || v.size === expected.size);
 }

@@ -82,7 +82,8 @@ function systemCAs(): string[] {
   }
 }
 
-function proxyConfigured(): boolean {
+/** True when the environment names a proxy (HTTP(S)_PROXY), which undici's proxy agent honours. */
+export function proxyConfigured(): boolean {
   const env = process.env;
   return Boolean(env['HTTPS_PROXY'] || env['https_proxy'] || env['HTTP_PROXY'] || env['http_proxy']);
 }

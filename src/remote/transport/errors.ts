@@ -131,6 +131,22 @@ export class RequestFailedError extends OciError {
 }
 
 /**
+ * A connection that failed under our own HTTP/1.1 reader (see `wire.ts`): closed before the
+ * answer or its body was whole (`ERR_CONNECTION_CLOSED`), silent for too long
+ * (`ERR_CONNECTION_TIMEOUT`), or an answer that is not HTTP/1.1 we can read
+ * (`ERR_HTTP_PROTOCOL`). The first two are `temporary`: a fresh connection may well succeed.
+ */
+export class ConnectionError extends OciError {
+  override readonly code: 'ERR_CONNECTION_CLOSED' | 'ERR_CONNECTION_TIMEOUT' | 'ERR_HTTP_PROTOCOL';
+  readonly temporary: boolean;
+  constructor(code: ConnectionError['code'], message: string) {
+    super(message);
+    this.code = code;
+    this.temporary = code !== 'ERR_HTTP_PROTOCOL';
+  }
+}
+
+/**
  * A URL the SSRF guards refuse: a redirect, upload `Location`, `Link` page, token realm or
  * foreign-layer URL that points at a loopback, private, link-local or unspecified address the
  * registry did not live on, or that uses a scheme we do not speak.

@@ -13,6 +13,7 @@ import { RequestFailedError, TransportError } from './errors.ts';
 import type { RetryPolicy } from './options.ts';
 import { parseWarnings } from './warning.ts';
 import { loadUndiciCore } from './dispatcher.ts';
+import { wireRequest } from './wire.ts';
 
 /** One request as sent. */
 export interface HttpRequest {
@@ -23,6 +24,11 @@ export interface HttpRequest {
   readonly signal?: AbortSignal | undefined;
   /** Why this exchange's bodies must never be logged (token exchanges carry credentials). */
   readonly secret?: string | undefined;
+  /**
+   * The caller may read the answer's body through its pump (`internal/pump`): a plain-HTTP GET
+   * then goes through our own HTTP/1.1 reader (`wire.ts`) when the client may use it.
+   */
+  readonly pumpable?: boolean | undefined;
 }
 
 /** One response as received; `body` must be consumed or discarded. */
@@ -40,6 +46,11 @@ export interface HttpClientSettings {
   readonly retry: RetryPolicy;
   readonly logger?: ((line: string) => void) | undefined;
   readonly onWarning?: ((text: string) => void) | undefined;
+  /**
+   * True when pumpable plain-HTTP GETs may bypass undici for our own reader: no dispatcher was
+   * injected (a caller's dispatcher sees every request) and no proxy is configured.
+   */
+  readonly wire?: boolean | undefined;
 }
 
 /** Options of {@link HttpClient.sendRetrying}. */
@@ -103,19 +114,24 @@ export class HttpClient {
     // Redacting every header costs a little on each request: only when someone reads the log.
     if (logging) this.log(`--> ${method} ${shown}${note}${headerLines(headers)}`);
     const started = performance.now();
+    const wire = req.pumpable === true && this.#settings.wire === true && method === 'GET' && url.protocol === 'http:' && req.body === undefined;
     // Outside the try: a broken certs.d directory is a configuration error, not a network failure.
-    const dispatcher = await this.#settings.dispatcherFor(url);
-    const undici = await loadUndiciCore();
-    let res: Dispatcher.ResponseData;
+    const dispatcher = wire ? undefined : await this.#settings.dispatcherFor(url);
+    let res: { statusCode: number; headers: HttpResponse['headers']; body: Readable };
     try {
-      res = await undici.request(dispatcher, {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        body: req.body ?? null,
-        signal: signal ?? null,
-      });
+      if (!dispatcher) {
+        res = await wireRequest({ method: 'GET', url, headers, signal });
+      } else {
+        const undici = await loadUndiciCore();
+        res = await undici.request(dispatcher, {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body: req.body ?? null,
+          signal: signal ?? null,
+        });
+      }
     } catch (err) {
       // undici leaves a stream it never got to send open (a file stream would hold its descriptor).
       release(req.body);

@@ -23,6 +23,7 @@ export {
 } from './options.ts';
 export {
   AuthChallengeError,
+  ConnectionError,
   ErrorCode,
   isTransportError,
   PingError,

@@ -10,7 +10,7 @@ import type { Registry } from '../../name/registry.ts';
 import { isReplayable, openBody, type RequestBody } from './body.ts';
 import { parseChallenges } from './challenge.ts';
 import { errorFromResponse } from './check-response.ts';
-import { dispatcherPicker } from './dispatcher.ts';
+import { dispatcherPicker, proxyConfigured } from './dispatcher.ts';
 import { AuthChallengeError } from './errors.ts';
 import { isRegistryURL } from './host.ts';
 import { discard, HttpClient, release, type HttpResponse } from './http-client.ts';
@@ -36,6 +36,11 @@ export interface TransportRequest {
   /** Default true (at most 10), each hop re-checked by `checkRedirect`. */
   readonly followRedirects?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The caller will read the body through its pump when it has one (`internal/pump`), so a
+   * plain-HTTP GET may go through our own HTTP/1.1 reader. Blob GETs set it.
+   */
+  readonly pumpable?: boolean | undefined;
 }
 
 /** The answer; `body` must be read or destroyed. */
@@ -66,6 +71,7 @@ interface Hop extends RedirectHop {
   readonly retry: boolean;
   readonly expect: readonly number[] | undefined;
   readonly signal: AbortSignal | undefined;
+  readonly pumpable: boolean;
   /** The body stream of the latest attempt, closed when the hop is abandoned. */
   opened?: Awaited<ReturnType<typeof openBody>>;
 }
@@ -114,7 +120,7 @@ class RegistryTransport implements Transport {
     let current: Hop | undefined;
     const { res, hop } = await followRedirects(
       { method: req.method.toUpperCase(), url: this.#resolve(req.url), headers, body: req.body },
-      (h) => this.#hop((current = { ...h, retry, expect, signal })),
+      (h) => this.#hop((current = { ...h, retry, expect, signal, pumpable: req.pumpable === true })),
       {
         follow: req.followRedirects,
         target: (from, location) => this.#resolve(checkRedirect(from, location, this.#host).href),
@@ -135,7 +141,7 @@ class RegistryTransport implements Transport {
 
   /** One hop: credentials if it goes to the registry, retries, and one replay after a usable 401. */
   async #hop(hop: Hop): Promise<HttpResponse> {
-    const { method, url, headers, body, retry, expect, signal } = hop;
+    const { method, url, headers, body, retry, expect, signal, pumpable } = hop;
     const onRegistry = isRegistryURL(url, this.#host, this.scheme);
     const replayable = isReplayable(body);
     let sent: string | undefined;
@@ -148,7 +154,7 @@ class RegistryTransport implements Transport {
           sent = onRegistry ? await this.#auth.header(signal) : foreignToken === undefined ? undefined : `Bearer ${foreignToken}`;
           const h = sent === undefined ? headers : { ...headers, authorization: sent };
           hop.opened = await openBody(body);
-          return { method, url, headers: h, body: hop.opened, signal };
+          return { method, url, headers: h, body: hop.opened, signal, pumpable };
         },
         { retry, replayable, expected: expect ? (s) => expect.includes(s) : undefined, signal },
       );
@@ -190,6 +196,7 @@ export async function newTransport(registry: Registry, scopes: readonly string[]
     retry: resolveRetry(options.retry),
     logger: options.logger,
     onWarning: options.onWarning,
+    wire: options.dispatcher === undefined && !proxyConfigured(),
   });
   const signal = options.signal;
   const pinged = await ping(client, registry, { insecure: options.insecure, signal });

@@ -1,0 +1,83 @@
+/**
+ * @module The checks of one verified read, apart from any stream: count and hash each piece, fail
+ * on the first byte too many, and compare size and digest at the end. `verifyStream` runs it as a
+ * Transform; a pump (bytes handed to a synchronous sink, see `internal/pump`) calls it directly.
+ */
+import type { Hash as NodeHash } from 'node:crypto';
+import { DigestMismatchError, InvalidArgumentError, SizeMismatchError } from '../../errors/index.ts';
+import { hasher, type Hash } from '../../v1/hash.ts';
+
+/** The size to pass when it is not known (ggcr's `verify.SizeUnknown`): only the digest is checked. */
+export const SIZE_UNKNOWN = -1;
+
+/** What a verified read checks. */
+export interface VerifyOptions {
+  /** The digest the bytes must have; its algorithm is the one used. */
+  digest: Hash;
+  /** The exact byte count, or `SIZE_UNKNOWN` (-1). */
+  size: number;
+  /** What is being read (`layer sha256:…`, `config`), for error messages; default `blob`. */
+  what?: string;
+  /**
+   * Runs when the bytes turn out wrong, before the read fails with `err`; the error is
+   * delivered once it settles (a rejection is ignored). A cache deletes its bad file here, so a
+   * caller that retries on the error fetches afresh instead of reading the same bad entry.
+   */
+  beforeFail?: (err: DigestMismatchError | SizeMismatchError) => Promise<void>;
+}
+
+/** Counts and hashes the pieces of one read and says when they stop matching the descriptor. */
+export class Verifier {
+  readonly options: VerifyOptions;
+  readonly #hasher: NodeHash;
+  #size = 0;
+
+  constructor(options: VerifyOptions) {
+    const { size } = options;
+    if (!Number.isSafeInteger(size) || size < SIZE_UNKNOWN) {
+      throw new InvalidArgumentError(`expected size must be a non-negative integer or -1 (unknown), got ${size}`);
+    }
+    this.options = options;
+    this.#hasher = hasher(options.digest.algorithm);
+  }
+
+  /**
+   * Takes the next piece; returns the error when it goes past the expected size. Failing on the
+   * first byte too many, not at the end, stops a lying or hostile server from making us read (and
+   * a sink from storing) far more than the descriptor allows.
+   */
+  add(piece: Uint8Array): SizeMismatchError | undefined {
+    const total = this.#size + piece.length;
+    const expected = this.options.size;
+    if (expected !== SIZE_UNKNOWN && total > expected) {
+      return new SizeMismatchError(`size mismatch for ${this.#what}: expected ${expected} bytes, got at least ${total}`, expected, total);
+    }
+    this.#hasher.update(piece);
+    this.#size = total;
+    return undefined;
+  }
+
+  /** Ends the read: the error when the size or digest is wrong, else undefined. */
+  end(): DigestMismatchError | SizeMismatchError | undefined {
+    const expectedSize = this.options.size;
+    if (expectedSize !== SIZE_UNKNOWN && this.#size !== expectedSize) {
+      return new SizeMismatchError(`size mismatch for ${this.#what}: expected ${expectedSize} bytes, got ${this.#size}`, expectedSize, this.#size);
+    }
+    const expected = this.options.digest.toString();
+    const actual = `${this.options.digest.algorithm}:${this.#hasher.digest('hex')}`;
+    if (actual !== expected) {
+      return new DigestMismatchError(`digest mismatch for ${this.#what}: expected ${expected}, got ${actual}`, expected, actual);
+    }
+    return undefined;
+  }
+
+  /** Runs `beforeFail` for `err` (when set), then gives `err` back to be thrown or delivered. */
+  async failing<E extends DigestMismatchError | SizeMismatchError>(err: E): Promise<E> {
+    await this.options.beforeFail?.(err).catch(() => {});
+    return err;
+  }
+
+  get #what(): string {
+    return this.options.what ?? 'blob';
+  }
+}

@@ -1,0 +1,492 @@
+/**
+ * @module Our own HTTP/1.1 reader, for blob GETs to plain-HTTP registries (`http://`, no proxy,
+ * no injected dispatcher): the one place where Node's HTTP stack is the bottleneck. Each
+ * connection reads into one reused 256 KiB buffer (`onread`), and a body read through its pump
+ * hands views of that buffer straight to the sink: no Buffer per read, no parser copy, no stream
+ * hand-off. Read as a stream instead, each piece is copied once, as Node itself would.
+ *
+ * It speaks only what a blob GET needs: GET/HEAD without a request body, Content-Length,
+ * chunked or read-until-close bodies, keep-alive with idle connections kept per origin. Anything
+ * it cannot read is `ConnectionError` (ERR_HTTP_PROTOCOL). Timeouts are undici's defaults: 10 s to
+ * connect, 300 s for the head, 300 s of silence in a body.
+ */
+import { connect, type Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { InvalidArgumentError } from '../../errors/index.ts';
+import { withPump, type PieceSink } from '../../internal/pump/index.ts';
+import { ConnectionError } from './errors.ts';
+import { KEEP_ALIVE_MS } from './options.ts';
+import { ChunkedDecoder, framingOf, keepsAlive, MAX_HEAD_BYTES, parseHead, type Framing, type ResponseHead } from './wire-framing.ts';
+
+const READ_BUFFER_BYTES = 256 * 1024;
+const CONNECT_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 300_000;
+const BODY_TIMEOUT_MS = 300_000;
+/** Bodies up to this size are read to their end when discarded, so the connection is kept. */
+const DUMP_LIMIT = 64 * 1024;
+
+/** One request. */
+export interface WireRequest {
+  readonly method: 'GET' | 'HEAD';
+  readonly url: URL;
+  /** Names in lower case; values must not hold CR or LF. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** One answer; `body` must be read, pumped or destroyed. */
+export interface WireResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Readable;
+}
+
+/** The idle connections of each origin (`host:port`). */
+const idle = new Map<string, Connection[]>();
+
+/** Sends `req` over a kept-alive connection to its origin, or a new one. */
+export async function wireRequest(req: WireRequest): Promise<WireResponse> {
+  if (req.url.protocol !== 'http:') throw new InvalidArgumentError(`wireRequest speaks plain HTTP only, not ${req.url.protocol}`);
+  const head = requestHead(req);
+  req.signal?.throwIfAborted();
+  const key = `${req.url.hostname}:${req.url.port || '80'}`;
+  const reused = takeIdle(key);
+  if (reused) {
+    try {
+      return await reused.exchange(req, head);
+    } catch (err) {
+      // The server may close an idle connection just as we send on it: a GET is safe to send
+      // again on a fresh one when not a byte of the answer came back (RFC 9112 §9.3.1).
+      if (!(err instanceof StaleConnection)) throw err;
+    }
+  }
+  return (await Connection.open(req.url, key, req.signal)).exchange(req, head);
+}
+
+function requestHead(req: WireRequest): string {
+  const { url, method } = req;
+  let text = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+  for (const [name, value] of Object.entries(req.headers)) {
+    // Header injection: a CR or LF would end the line and start one the caller never wrote.
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value) || name === 'host') {
+      if (name === 'host') continue;
+      throw new InvalidArgumentError(`header ${JSON.stringify(name)} holds a line break`);
+    }
+    text += `${name}: ${value}\r\n`;
+  }
+  return `${text}\r\n`;
+}
+
+function takeIdle(key: string): Connection | undefined {
+  const list = idle.get(key);
+  const conn = list?.pop();
+  if (list && list.length === 0) idle.delete(key);
+  return conn;
+}
+
+function putIdle(conn: Connection): void {
+  const list = idle.get(conn.key);
+  if (list) list.push(conn);
+  else idle.set(conn.key, [conn]);
+}
+
+function dropIdle(conn: Connection): void {
+  const list = idle.get(conn.key);
+  const i = list?.indexOf(conn) ?? -1;
+  if (i < 0) return;
+  list!.splice(i, 1);
+  if (list!.length === 0) idle.delete(conn.key);
+}
+
+/** A reused connection that failed before any byte of the answer: try a fresh one. */
+class StaleConnection extends Error {}
+
+function closed(message: string): ConnectionError {
+  return new ConnectionError('ERR_CONNECTION_CLOSED', message);
+}
+
+/** One TCP connection, idle or carrying one exchange. */
+class Connection {
+  readonly key: string;
+  readonly #socket: Socket;
+  #exchange: Exchange | undefined;
+  #used = false;
+
+  private constructor(socket: Socket, key: string) {
+    this.#socket = socket;
+    this.key = key;
+  }
+
+  /** Connects to `url`'s origin. */
+  static open(url: URL, key: string, signal: AbortSignal | undefined): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      let conn: Connection | undefined;
+      const socket = connect({
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: Number(url.port || 80),
+        noDelay: true,
+        // Every read lands in `buffer`; the callback consumes it before the next read.
+        onread: { buffer, callback: (n: number) => conn!.#read(buffer.subarray(0, n)) },
+      });
+      conn = new Connection(socket, key);
+      const fail = (err: Error): void => {
+        cleanup();
+        socket.destroy();
+        reject(err);
+      };
+      const onAbort = (): void => fail(signal!.reason as Error);
+      const timer = setTimeout(() => fail(new ConnectionError('ERR_CONNECTION_TIMEOUT', `connecting to ${url.host} took longer than ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        socket.off('error', fail);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      socket.once('error', fail);
+      socket.once('connect', () => {
+        cleanup();
+        conn!.#listen();
+        resolve(conn!);
+      });
+    });
+  }
+
+  #listen(): void {
+    const socket = this.#socket;
+    socket.on('error', (err) => this.#lost(err));
+    socket.on('end', () => this.#lost(undefined));
+    socket.on('close', () => this.#lost(undefined));
+    socket.on('timeout', () => {
+      const ex = this.#exchange;
+      if (!ex) return void socket.destroy();
+      ex.fail(new ConnectionError('ERR_CONNECTION_TIMEOUT', ex.timeoutMessage()));
+    });
+  }
+
+  /** Starts an exchange: writes the request and resolves with the answer's head. */
+  exchange(req: WireRequest, head: string): Promise<WireResponse> {
+    const socket = this.#socket;
+    const reused = this.#used;
+    this.#used = true;
+    socket.ref();
+    socket.setTimeout(HEADERS_TIMEOUT_MS);
+    return new Promise((resolve, reject) => {
+      const ex = new Exchange(this, req, reused, resolve, reject);
+      this.#exchange = ex;
+      socket.write(head);
+      socket.resume();
+    });
+  }
+
+  #read(bytes: Buffer): boolean {
+    const ex = this.#exchange;
+    // Bytes nobody asked for (the server talking out of turn): the connection cannot be trusted.
+    if (!ex) {
+      this.#socket.destroy();
+      dropIdle(this);
+      return false;
+    }
+    ex.take(bytes);
+    return true;
+  }
+
+  #lost(err: Error | undefined): void {
+    const ex = this.#exchange;
+    if (ex) ex.lost(err);
+    else dropIdle(this);
+    if (!this.#socket.destroyed) this.#socket.destroy();
+  }
+
+  /** The exchange ended cleanly: keep the connection for the next request to this origin, or close it. */
+  release(keep: boolean): void {
+    this.#exchange = undefined;
+    const socket = this.#socket;
+    if (!keep || socket.destroyed) return void socket.destroy();
+    socket.setTimeout(KEEP_ALIVE_MS);
+    // An idle connection must not keep the process alive, and must read on (a body's reader may
+    // have paused it) so that the server closing it is noticed.
+    socket.unref();
+    socket.resume();
+    putIdle(this);
+  }
+
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#socket.setTimeout(BODY_TIMEOUT_MS);
+    this.#socket.resume();
+  }
+
+  destroy(): void {
+    this.#exchange = undefined;
+    this.#socket.destroy();
+  }
+}
+
+/** One request and its answer on a connection. */
+class Exchange {
+  readonly #conn: Connection;
+  readonly #req: WireRequest;
+  readonly #reused: boolean;
+  #resolve: ((res: WireResponse) => void) | undefined;
+  #reject: ((err: unknown) => void) | undefined;
+  readonly #onAbort: () => void;
+  /** The head as it arrives. */
+  #head: Buffer[] = [];
+  #headBytes = 0;
+  #gotBytes = false;
+  #response: ResponseHead | undefined;
+  #framing: Framing | undefined;
+  #left = 0;
+  #chunked: ChunkedDecoder | undefined;
+  #body: WireBody | undefined;
+  #received = 0;
+  #over = false;
+
+  constructor(conn: Connection, req: WireRequest, reused: boolean, resolve: (res: WireResponse) => void, reject: (err: unknown) => void) {
+    this.#conn = conn;
+    this.#req = req;
+    this.#reused = reused;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#onAbort = () => this.fail(req.signal!.reason);
+    req.signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  get #what(): string {
+    return `${this.#req.method} ${this.#req.url.origin}${this.#req.url.pathname}`;
+  }
+
+  timeoutMessage(): string {
+    return this.#response
+      ? `${this.#what}: the body stalled for ${BODY_TIMEOUT_MS / 1000} s after ${this.#received} bytes`
+      : `${this.#what}: no answer within ${HEADERS_TIMEOUT_MS / 1000} s`;
+  }
+
+  /** Bytes from the socket, valid only during this call. */
+  take(bytes: Buffer): void {
+    if (this.#over) return;
+    this.#gotBytes = true;
+    try {
+      if (!this.#response) bytes = this.#takeHead(bytes);
+      if (this.#response && bytes.length > 0) this.#takeBody(bytes);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  #takeHead(bytes: Buffer): Buffer {
+    this.#head.push(Buffer.from(bytes));
+    this.#headBytes += bytes.length;
+    const all = this.#head.length === 1 ? this.#head[0]! : Buffer.concat(this.#head);
+    const end = all.indexOf('\r\n\r\n');
+    if (end < 0) {
+      if (this.#headBytes > MAX_HEAD_BYTES) throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the answer's head is longer than ${MAX_HEAD_BYTES} bytes`);
+      this.#head = [all];
+      return Buffer.alloc(0);
+    }
+    const head = parseHead(all.toString('latin1', 0, end));
+    const rest = bytes.subarray(bytes.length - (all.length - end - 4));
+    if (head.status >= 100 && head.status < 200) {
+      // An interim answer (100 Continue, 103 Early Hints): the real one follows.
+      if (head.status === 101) throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the server switched protocols`);
+      this.#head = [];
+      this.#headBytes = 0;
+      return rest.length > 0 ? this.#takeHead(rest) : rest;
+    }
+    this.#head = [];
+    this.#response = head;
+    const framing = framingOf(this.#req.method, head);
+    this.#framing = framing;
+    if (framing.kind === 'length') this.#left = framing.length;
+    if (framing.kind === 'chunked') this.#chunked = new ChunkedDecoder();
+    this.#body = new WireBody(this, framing.kind === 'length' ? framing.length : undefined);
+    const resolve = this.#resolve!;
+    this.#resolve = this.#reject = undefined;
+    resolve({ statusCode: head.status, headers: head.headers, body: this.#body });
+    if (framing.kind === 'none' || (framing.kind === 'length' && framing.length === 0)) this.#finish(rest.length === 0);
+    return rest;
+  }
+
+  #takeBody(bytes: Buffer): void {
+    const framing = this.#framing!;
+    if (this.#over) return this.#conn.destroy();
+    if (framing.kind === 'length') {
+      const n = Math.min(this.#left, bytes.length);
+      this.#left -= n;
+      this.#emit(n === bytes.length ? bytes : bytes.subarray(0, n));
+      if (this.#left === 0) this.#finish(n === bytes.length);
+    } else if (framing.kind === 'chunked') {
+      const used = this.#chunked!.feed(bytes, (data) => this.#emit(data));
+      if (this.#chunked!.done) this.#finish(used === bytes.length);
+    } else if (framing.kind === 'close') {
+      this.#emit(bytes);
+    }
+  }
+
+  #emit(data: Buffer): void {
+    if (data.length === 0) return;
+    this.#received += data.length;
+    this.#body!.deliver(data);
+  }
+
+  /** The body is whole; `clean` when nothing followed it. */
+  #finish(clean: boolean): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#req.signal?.removeEventListener('abort', this.#onAbort);
+    const keep = clean && keepsAlive(this.#response!, this.#framing!);
+    this.#conn.release(keep);
+    this.#body!.finish();
+  }
+
+  /** The connection ended or failed. */
+  lost(err: Error | undefined): void {
+    if (this.#over) return;
+    if (this.#framing?.kind === 'close' && !err) return this.#finish(false);
+    if (!this.#gotBytes && this.#reused && this.#resolve) {
+      this.#over = true;
+      this.#req.signal?.removeEventListener('abort', this.#onAbort);
+      return this.#reject!(new StaleConnection());
+    }
+    const where = this.#response
+      ? this.#framing?.kind === 'length'
+        ? `after ${this.#received} of ${this.#received + this.#left} body bytes`
+        : `after ${this.#received} body bytes`
+      : 'before the answer was whole';
+    const cause = err ? `: ${err.message}` : '';
+    this.fail(closed(`${this.#what}: the connection closed ${where}${cause}`));
+  }
+
+  /** Ends the exchange with `err`: the waiting request or the body gets it, and the connection goes. */
+  fail(err: unknown): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#req.signal?.removeEventListener('abort', this.#onAbort);
+    this.#conn.destroy();
+    if (this.#reject) {
+      const reject = this.#reject;
+      this.#resolve = this.#reject = undefined;
+      reject(err);
+    } else {
+      this.#body?.fail(err as Error);
+    }
+  }
+
+  /** The body's reader went away before its end. */
+  abandon(): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#req.signal?.removeEventListener('abort', this.#onAbort);
+    this.#conn.destroy();
+  }
+
+  pause(): void {
+    this.#conn.pause();
+  }
+
+  resume(): void {
+    if (!this.#over) this.#conn.resume();
+  }
+}
+
+/**
+ * An answer's body: a Readable (each piece copied out of the read buffer) or, through its pump,
+ * views of the read buffer handed to a synchronous sink. Bytes that arrive before the reader has
+ * chosen are copied and held, and the socket paused.
+ */
+class WireBody extends Readable {
+  readonly #exchange: Exchange;
+  readonly #length: number | undefined;
+  #mode: 'undecided' | 'stream' | 'pump' = 'undecided';
+  #held: Buffer[] = [];
+  #ended = false;
+  #failure: Error | undefined;
+  #sink: PieceSink | undefined;
+  #settle: ((err?: unknown) => void) | undefined;
+
+  constructor(exchange: Exchange, length: number | undefined) {
+    super({ highWaterMark: READ_BUFFER_BYTES });
+    this.#exchange = exchange;
+    this.#length = length;
+    withPump(this, (sink, signal) => this.#pump(sink, signal));
+  }
+
+  override _read(): void {
+    if (this.#mode === 'undecided') {
+      this.#mode = 'stream';
+      for (const piece of this.#held.splice(0)) this.push(piece);
+      if (this.#ended) return void this.push(null);
+    }
+    this.#exchange.resume();
+  }
+
+  override _destroy(err: Error | null, done: (error?: Error | null) => void): void {
+    this.#exchange.abandon();
+    this.#settle?.(err ?? closed('the body was destroyed before its end'));
+    done(err);
+  }
+
+  /** Reads the rest and drops it when short, so the connection is kept; otherwise closes it. */
+  dump(): Promise<void> {
+    if (this.#mode !== 'undecided' || this.#length === undefined || this.#length > DUMP_LIMIT) {
+      this.destroy();
+      return Promise.resolve();
+    }
+    return this.#pump(() => {}, undefined).catch(() => {});
+  }
+
+  #pump(sink: PieceSink, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#mode !== 'undecided') return Promise.reject(new InvalidArgumentError('this body is already being read'));
+    this.#mode = 'pump';
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => this.#exchange.fail(signal!.reason);
+      this.#settle = (err) => {
+        this.#settle = undefined;
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+        // Done with either way: 'close' tells anyone listening, and nothing reads it after.
+        if (!this.destroyed) this.destroy();
+      };
+      if (signal?.aborted) return void this.#exchange.fail(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#sink = sink;
+      try {
+        for (const piece of this.#held.splice(0)) sink(piece);
+      } catch (err) {
+        this.#exchange.fail(err);
+        return;
+      }
+      if (this.#failure) return void this.#settle(this.#failure);
+      if (this.#ended) return void this.#settle();
+      this.#exchange.resume();
+    });
+  }
+
+  /** A piece of the body, valid only during this call. A sink's throw fails the exchange. */
+  deliver(piece: Buffer): void {
+    if (this.#mode === 'pump') return this.#sink!(piece);
+    if (this.#mode === 'stream') {
+      if (!this.push(Buffer.from(piece))) this.#exchange.pause();
+      return;
+    }
+    this.#held.push(Buffer.from(piece));
+    this.#exchange.pause();
+  }
+
+  finish(): void {
+    this.#ended = true;
+    if (this.#mode === 'stream') this.push(null);
+    else if (this.#mode === 'pump') this.#settle?.();
+  }
+
+  fail(err: Error): void {
+    if (this.#mode === 'pump') return void this.#settle?.(err);
+    this.#failure = err;
+    this.destroy(err);
+  }
+}
