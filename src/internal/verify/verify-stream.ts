@@ -33,6 +33,8 @@ class VerifyingStream extends Transform {
   }
 
   #fail(err: DigestMismatchError | SizeMismatchError, done: TransformCallback): void {
+    // At once when nothing runs first: a source must stop at the first byte too many.
+    if (!this.#verifier.options.beforeFail) return done(err);
     void this.#verifier.failing(err).then(done);
   }
 
