@@ -1,0 +1,87 @@
+// A registry blob over plain HTTP goes from the socket's buffer to the layout's file through a
+// pump (internal/pump, transport/wire.ts): the bytes, the progress and the failures it must keep.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import * as remote from './index.ts';
+import * as layout from '../layout/index.ts';
+import * as random from '../random/index.ts';
+import * as validate from '../validate/index.ts';
+import * as empty from '../empty/index.ts';
+import { pumpOf } from '../internal/pump/index.ts';
+import { startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
+
+let front: FrontedRegistry;
+let dir = '';
+const img = random.image(300_000, 3, { seed: 'pump' });
+
+before(async () => {
+  front = await startFrontedRegistry();
+  dir = await mkdtemp(join(tmpdir(), 'remote-pump-'));
+  await remote.write(`${front.host}/pump/img:v1`, img);
+});
+after(async () => {
+  await front.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a layer over plain HTTP is pumpable; with a dispatcher of the caller\'s it is an ordinary stream', async () => {
+  const [l] = await (await remote.image(`${front.host}/pump/img:v1`)).layers();
+  const body = await l!.compressed();
+  assert.ok(pumpOf(body), 'our reader served it');
+  body.destroy();
+  const agent = new Agent();
+  try {
+    const [viaAgent] = await (await remote.image(`${front.host}/pump/img:v1`, { dispatcher: agent })).layers();
+    const s = await viaAgent!.compressed();
+    assert.equal(pumpOf(s), undefined, 'undici served it');
+    s.destroy();
+  } finally {
+    await agent.close();
+  }
+});
+
+test('pulled into a layout through the pump: the same image, every byte counted once', async () => {
+  const updates: { complete: number; total: number }[] = [];
+  const pulled = await remote.image(`${front.host}/pump/img:v1`, { onProgress: (u) => updates.push(u) });
+  const lp = await layout.fromPath(await layoutAt(join(dir, 'whole')));
+  await lp.appendImage(pulled);
+  const back = await lp.image(await pulled.digest());
+  assert.equal((await back.digest()).toString(), (await img.digest()).toString());
+  await validate.image(back);
+  const layerBytes = (await img.manifest()).layers.reduce((n, l) => n + l.size, 0);
+  assert.equal(Math.max(...updates.map((u) => u.complete)), layerBytes, 'progress reached every layer byte');
+});
+
+test('a connection dropped mid-blob fails the write with ERR_CONNECTION_CLOSED and leaves no blob and no temp file', async () => {
+  const bad = (await img.manifest()).layers[1]!;
+  front.intercept = (req, res) => {
+    if (req.method !== 'GET' || !req.url?.endsWith(bad.digest.toString())) return false;
+    res.writeHead(200, { 'Content-Length': String(bad.size) });
+    res.write(Buffer.alloc(50_000));
+    setTimeout(() => res.socket?.destroy(), 20);
+    return true;
+  };
+  try {
+    const lp = await layout.fromPath(await layoutAt(join(dir, 'dropped')));
+    const pulled = await remote.image(`${front.host}/pump/img:v1`, { retry: { attempts: 1 } });
+    await assert.rejects(lp.writeImage(pulled), (err: { code?: string; message?: string }) => {
+      assert.equal(err.code, 'ERR_CONNECTION_CLOSED');
+      assert.match(err.message!, /after 50000 of \d+ body bytes/);
+      return true;
+    });
+    const blobs = await readdir(join(lp.path, 'blobs', 'sha256'));
+    assert.ok(!blobs.includes(bad.digest.hex), 'the short blob is not under its name');
+    assert.deepEqual(blobs.filter((b) => b.startsWith('.tmp-')), [], 'no temp file left');
+  } finally {
+    front.intercept = undefined;
+  }
+});
+
+async function layoutAt(path: string): Promise<string> {
+  await layout.write(path, empty.index());
+  return path;
+}
