@@ -38,7 +38,11 @@ export interface TransportOptions {
   insecure?: boolean | undefined;
   /** A prefix of the User-Agent; `containerregistry/<version>` is appended. */
   userAgent?: string | undefined;
-  /** Where requests go (tests, proxies); default a shared keep-alive `Agent` per TLS setting. */
+  /**
+   * Where requests go (tests, proxies); default a shared keep-alive `Agent` per TLS setting, and
+   * for blob GETs to plain-HTTP registries our own HTTP/1.1 reader (`wire.ts`). Given, it sees
+   * every request.
+   */
   dispatcher?: Dispatcher | undefined;
   tls?: TlsOptions | undefined;
   /**
