@@ -43,3 +43,18 @@ export async function startFrontedRegistry(): Promise<FrontedRegistry> {
     },
   });
 }
+
+/**
+ * An intercept that answers GETs of blob `digest` with its full Content-Length, sends `sent`
+ * bytes, then drops the connection: a registry that dies mid-blob.
+ */
+export function dropsMidBlob(blob: { readonly digest: { toString(): string }; readonly size: number }, sent: number): Intercept {
+  const digest = blob.digest.toString();
+  return (req, res) => {
+    if (req.method !== 'GET' || !req.url?.endsWith(digest)) return false;
+    res.writeHead(200, { 'Content-Length': String(blob.size) });
+    res.write(Buffer.alloc(sent));
+    setTimeout(() => res.socket?.destroy(), 20);
+    return true;
+  };
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as remote from './index.ts';
 import * as random from '../random/index.ts';
 import * as validate from '../validate/index.ts';
-import { startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
+import { dropsMidBlob, startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
 
 let front: FrontedRegistry;
 let host = '';
@@ -77,13 +77,7 @@ test('a connection dropped mid-blob on pull is an error, never a short blob', as
   const img = random.image(500_000, 1, { seed: 'drop' });
   await remote.write(`${host}/faults/drop:v1`, img);
   const layer = (await img.manifest()).layers[0]!;
-  front.intercept = (req, res) => {
-    if (req.method !== 'GET' || !req.url?.endsWith(layer.digest.toString())) return false;
-    res.writeHead(200, { 'Content-Length': String(layer.size) });
-    res.write(Buffer.alloc(1000));
-    setTimeout(() => res.socket?.destroy(), 20);
-    return true;
-  };
+  front.intercept = dropsMidBlob(layer, 1000);
   try {
     const [l] = await (await remote.image(`${host}/faults/drop:v1`)).layers();
     await assert.rejects(async () => {

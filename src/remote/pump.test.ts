@@ -12,7 +12,7 @@ import * as random from '../random/index.ts';
 import * as validate from '../validate/index.ts';
 import * as empty from '../empty/index.ts';
 import { pumpOf } from '../internal/pump/index.ts';
-import { startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
+import { dropsMidBlob, startFrontedRegistry, type FrontedRegistry } from '../registry/fronted.test-fixtures.ts';
 
 let front: FrontedRegistry;
 let dir = '';
@@ -58,13 +58,7 @@ test('pulled into a layout through the pump: the same image, every byte counted 
 
 test('a connection dropped mid-blob fails the write with ERR_CONNECTION_CLOSED and leaves no blob and no temp file', async () => {
   const bad = (await img.manifest()).layers[1]!;
-  front.intercept = (req, res) => {
-    if (req.method !== 'GET' || !req.url?.endsWith(bad.digest.toString())) return false;
-    res.writeHead(200, { 'Content-Length': String(bad.size) });
-    res.write(Buffer.alloc(50_000));
-    setTimeout(() => res.socket?.destroy(), 20);
-    return true;
-  };
+  front.intercept = dropsMidBlob(bad, 50_000);
   try {
     const lp = await layout.fromPath(await layoutAt(join(dir, 'dropped')));
     const pulled = await remote.image(`${front.host}/pump/img:v1`, { retry: { attempts: 1 } });
