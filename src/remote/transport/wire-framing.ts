@@ -53,8 +53,13 @@ export function framingOf(method: string, head: ResponseHead): Framing {
   const te = headers['transfer-encoding'];
   if (te !== undefined) {
     const codings = (Array.isArray(te) ? te.join(',') : te).split(',').map((c) => c.trim().toLowerCase());
-    // Chunked must come last; anything else is read until the connection closes.
-    return codings.at(-1) === 'chunked' ? { kind: 'chunked' } : { kind: 'close' };
+    // Blob bytes must arrive as stored: a coding we do not undo (gzip, compress) would only fail
+    // the digest check later, with a less useful message.
+    const other = codings.find((c) => c !== 'chunked');
+    if (other !== undefined || codings.length !== 1) {
+      throw protocol(`Transfer-Encoding ${JSON.stringify(Array.isArray(te) ? te.join(', ') : te)} is not supported (only chunked)`);
+    }
+    return { kind: 'chunked' };
   }
   const cl = headers['content-length'];
   if (cl === undefined) return { kind: 'close' };
@@ -68,6 +73,8 @@ export function framingOf(method: string, head: ResponseHead): Framing {
 /** True when the connection may carry another request after this answer (RFC 9112 §9.3). */
 export function keepsAlive(head: ResponseHead, framing: Framing): boolean {
   if (framing.kind === 'close') return false;
+  // Both framings at once is a sign of response smuggling: read it as chunked, then close (§6.3).
+  if (head.headers['transfer-encoding'] !== undefined && head.headers['content-length'] !== undefined) return false;
   const connection = head.headers['connection'];
   const tokens = (Array.isArray(connection) ? connection.join(',') : (connection ?? '')).toLowerCase().split(',').map((t) => t.trim());
   if (tokens.includes('close')) return false;

@@ -280,8 +280,10 @@ class Exchange {
     this.#headBytes += bytes.length;
     const all = this.#head.length === 1 ? this.#head[0]! : Buffer.concat(this.#head);
     const end = all.indexOf('\r\n\r\n');
+    if (end < 0 ? this.#headBytes > MAX_HEAD_BYTES : end > MAX_HEAD_BYTES) {
+      throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the answer's head is longer than ${MAX_HEAD_BYTES} bytes`);
+    }
     if (end < 0) {
-      if (this.#headBytes > MAX_HEAD_BYTES) throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the answer's head is longer than ${MAX_HEAD_BYTES} bytes`);
       this.#head = [all];
       return Buffer.alloc(0);
     }
@@ -416,6 +418,7 @@ class WireBody extends Readable {
     if (this.#mode === 'undecided') {
       this.#mode = 'stream';
       for (const piece of this.#held.splice(0)) this.push(piece);
+      if (this.#failure) return void this.destroy(this.#failure);
       if (this.#ended) return void this.push(null);
     }
     this.#exchange.resume();
@@ -484,6 +487,8 @@ class WireBody extends Readable {
   fail(err: Error): void {
     if (this.#mode === 'pump') return void this.#settle?.(err);
     this.#failure = err;
-    this.destroy(err);
+    // Before the reader has chosen, nobody listens for 'error' yet: the failure waits for the
+    // first read or the pump (an unheard 'error' would be an uncaught exception).
+    if (this.#mode === 'stream') this.destroy(err);
   }
 }
