@@ -12,6 +12,7 @@ import { InvalidArgumentError } from '../../errors/index.ts';
 import { pumpOf } from '../../internal/pump/index.ts';
 import { ConnectionError } from './errors.ts';
 import { wireRequest, type WireRequest, type WireResponse } from './wire.ts';
+import { discard } from './http-client.ts';
 
 /** One connection the server accepted. */
 interface RawConn {
@@ -591,3 +592,18 @@ test(
     await assert.rejects(streamed(res.body), isConnectionError('ERR_CONNECTION_CLOSED', /after 0 of 100 body bytes/));
   },
 );
+
+test('a discarded short body is read to its end so the connection is kept; a long one closes it', LIMIT, async (t) => {
+  const long = Buffer.alloc(100 * 1024, 0x61);
+  const srv = await rawServer(t, (c, _req, i) => {
+    if (i === 0) return void c.socket.write(Buffer.concat([Buffer.from(headOf('307 Temporary Redirect', { Location: '/x', 'Content-Length': 5 })), Buffer.from('moved')]));
+    if (i === 1) return void c.socket.write(ok(long));
+    c.socket.write(ok('third'));
+  });
+  discard((await get(srv.url())).body);
+  discard((await get(srv.url())).body);
+  assert.deepEqual(await streamed((await get(srv.url())).body), Buffer.from('third'));
+  assert.equal(srv.conns[0]!.requests.length, 2, 'the redirect\'s short body was read off and its connection reused');
+  await closes(srv.conns[0]!);
+  assert.equal(srv.conns.length, 2, 'the long body\'s connection was closed, and the third GET opened another');
+});
