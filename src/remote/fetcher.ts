@@ -158,7 +158,7 @@ export async function headManifest(t: Transport, repo: Repository, ref: string, 
 
 /** GETs a blob as a stream verified against `digest` (and `size` when known, -1 otherwise). */
 export async function fetchBlob(t: Transport, repo: Repository, digest: Hash, size: number, signal?: AbortSignal): Promise<Readable> {
-  const res = await t.request({ method: 'GET', url: `/v2/${repo.repositoryStr()}/blobs/${digest}`, expect: [200], pumpable: true, ...(signal ? { signal } : {}) });
+  const res = await t.request({ method: 'GET', url: `/v2/${repo.repositoryStr()}/blobs/${digest}`, expect: [200], ...(signal ? { signal } : {}) });
   const length = headerOf(res.headers, 'content-length');
   if (size >= 0 && length !== undefined && Number(length) !== size) {
     // Destroying an undici body emits 'error' (Request aborted): nobody else listens, so swallow it here.

@@ -83,7 +83,7 @@ async function fetchForeign(ctx: RemoteContext, desc: Descriptor, signal: AbortS
   for (const u of desc.urls ?? []) {
     try {
       const url = checkRedirect(ctx.transport.url('/'), u, ctx.transport.registry.registryStr());
-      const res = await ctx.transport.request({ method: 'GET', url: url.toString(), expect: [200], pumpable: true, ...(signal ? { signal } : {}) });
+      const res = await ctx.transport.request({ method: 'GET', url: url.toString(), expect: [200], ...(signal ? { signal } : {}) });
       return verifiedBody(res.body, { digest: desc.digest, size: desc.size, what: `foreign layer ${desc.digest} from ${url.origin}` });
     } catch (err) {
       last = err;

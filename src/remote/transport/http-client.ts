@@ -24,11 +24,6 @@ export interface HttpRequest {
   readonly signal?: AbortSignal | undefined;
   /** Why this exchange's bodies must never be logged (token exchanges carry credentials). */
   readonly secret?: string | undefined;
-  /**
-   * The caller may read the answer's body through its pump (`internal/pump`): a plain-HTTP GET
-   * then goes through our own HTTP/1.1 reader (`wire.ts`) when the client may use it.
-   */
-  readonly pumpable?: boolean | undefined;
 }
 
 /** One response as received; `body` must be consumed or discarded. */
@@ -47,8 +42,9 @@ export interface HttpClientSettings {
   readonly logger?: ((line: string) => void) | undefined;
   readonly onWarning?: ((text: string) => void) | undefined;
   /**
-   * True when pumpable plain-HTTP GETs may bypass undici for our own reader: no dispatcher was
-   * injected (a caller's dispatcher sees every request) and no proxy is configured.
+   * True when plain-HTTP GETs and HEADs may go through our own HTTP/1.1 reader (`wire.ts`),
+   * whose bodies a layout writer can pump: no dispatcher was injected (a caller's dispatcher
+   * sees every request) and no proxy is configured.
    */
   readonly wire?: boolean | undefined;
 }
@@ -114,13 +110,13 @@ export class HttpClient {
     // Redacting every header costs a little on each request: only when someone reads the log.
     if (logging) this.log(`--> ${method} ${shown}${note}${headerLines(headers)}`);
     const started = performance.now();
-    const wire = req.pumpable === true && this.#settings.wire === true && method === 'GET' && url.protocol === 'http:' && req.body === undefined;
+    const wire = this.#settings.wire === true && (method === 'GET' || method === 'HEAD') && url.protocol === 'http:' && req.body === undefined;
     // Outside the try: a broken certs.d directory is a configuration error, not a network failure.
     const dispatcher = wire ? undefined : await this.#settings.dispatcherFor(url);
     let res: { statusCode: number; headers: HttpResponse['headers']; body: Readable };
     try {
       if (!dispatcher) {
-        res = await wireRequest({ method: 'GET', url, headers, signal });
+        res = await wireRequest({ method: method as 'GET' | 'HEAD', url, headers, signal });
       } else {
         const undici = await loadUndiciCore();
         res = await undici.request(dispatcher, {

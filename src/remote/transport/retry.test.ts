@@ -89,22 +89,25 @@ test('retry: false sends once; statuses the caller expects are not retried', asy
 
 test('a dropped connection is retried', async () => {
   const drop: Handler = (req) => req.socket.destroy();
-  const { srv, t, attempts } = await flaky([drop, drop]);
+  // Each of the 3 attempts reaches the server once, except that a GET sent on a kept-alive
+  // connection that closes before any answer is sent again at once on a fresh one (as Go's
+  // transport does): the ping's connection makes the first attempt reach it twice.
+  const { srv, t, attempts } = await flaky([drop, drop, drop]);
   try {
     const res = await t.request({ method: 'GET', url: '/v2/a' });
     assert.equal(await text(res.body), 'ok');
-    assert.equal(attempts(), 3);
+    assert.equal(attempts(), 4);
   } finally {
     await srv.close();
   }
-  const always = await flaky([drop, drop, drop]);
+  const always = await flaky([], drop);
   try {
     await assert.rejects(always.t.request({ method: 'GET', url: '/v2/a' }), (err: unknown) => {
       assert.ok(err instanceof RequestFailedError);
-      assert.match(err.message, new RegExp(`^GET http://${always.srv.host}/v2/a: `));
+      assert.match(err.message, new RegExp(`^GET http://${always.srv.host}/v2/a: .*connection closed before the answer was whole`));
       return true;
     });
-    assert.equal(always.attempts(), 3);
+    assert.equal(always.attempts(), 4);
   } finally {
     await always.srv.close();
   }

@@ -36,11 +36,6 @@ export interface TransportRequest {
   /** Default true (at most 10), each hop re-checked by `checkRedirect`. */
   readonly followRedirects?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
-  /**
-   * The caller will read the body through its pump when it has one (`internal/pump`), so a
-   * plain-HTTP GET may go through our own HTTP/1.1 reader. Blob GETs set it.
-   */
-  readonly pumpable?: boolean | undefined;
 }
 
 /** The answer; `body` must be read or destroyed. */
@@ -71,7 +66,6 @@ interface Hop extends RedirectHop {
   readonly retry: boolean;
   readonly expect: readonly number[] | undefined;
   readonly signal: AbortSignal | undefined;
-  readonly pumpable: boolean;
   /** The body stream of the latest attempt, closed when the hop is abandoned. */
   opened?: Awaited<ReturnType<typeof openBody>>;
 }
@@ -120,7 +114,7 @@ class RegistryTransport implements Transport {
     let current: Hop | undefined;
     const { res, hop } = await followRedirects(
       { method: req.method.toUpperCase(), url: this.#resolve(req.url), headers, body: req.body },
-      (h) => this.#hop((current = { ...h, retry, expect, signal, pumpable: req.pumpable === true })),
+      (h) => this.#hop((current = { ...h, retry, expect, signal })),
       {
         follow: req.followRedirects,
         target: (from, location) => this.#resolve(checkRedirect(from, location, this.#host).href),
@@ -141,7 +135,7 @@ class RegistryTransport implements Transport {
 
   /** One hop: credentials if it goes to the registry, retries, and one replay after a usable 401. */
   async #hop(hop: Hop): Promise<HttpResponse> {
-    const { method, url, headers, body, retry, expect, signal, pumpable } = hop;
+    const { method, url, headers, body, retry, expect, signal } = hop;
     const onRegistry = isRegistryURL(url, this.#host, this.scheme);
     const replayable = isReplayable(body);
     let sent: string | undefined;
@@ -154,7 +148,7 @@ class RegistryTransport implements Transport {
           sent = onRegistry ? await this.#auth.header(signal) : foreignToken === undefined ? undefined : `Bearer ${foreignToken}`;
           const h = sent === undefined ? headers : { ...headers, authorization: sent };
           hop.opened = await openBody(body);
-          return { method, url, headers: h, body: hop.opened, signal, pumpable };
+          return { method, url, headers: h, body: hop.opened, signal };
         },
         { retry, replayable, expected: expect ? (s) => expect.includes(s) : undefined, signal },
       );

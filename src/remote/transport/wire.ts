@@ -1,11 +1,11 @@
 /**
- * @module Our own HTTP/1.1 reader, for blob GETs to plain-HTTP registries (`http://`, no proxy,
- * no injected dispatcher): the one place where Node's HTTP stack is the bottleneck. Each
+ * @module Our own HTTP/1.1 reader, for GETs and HEADs to plain-HTTP registries (`http://`, no
+ * proxy, no injected dispatcher): blob bodies are where Node's HTTP stack is the bottleneck. Each
  * connection reads into one reused 256 KiB buffer (`onread`), and a body read through its pump
  * hands views of that buffer straight to the sink: no Buffer per read, no parser copy, no stream
  * hand-off. Read as a stream instead, each piece is copied once, as Node itself would.
  *
- * It speaks only what a blob GET needs: GET/HEAD without a request body, Content-Length,
+ * It speaks only what those need: GET/HEAD without a request body, Content-Length,
  * chunked or read-until-close bodies, keep-alive with idle connections kept per origin. Anything
  * it cannot read is `ConnectionError` (ERR_HTTP_PROTOCOL). Timeouts are undici's defaults: 10 s to
  * connect, then 300 s of silence, waiting for the head or in a body.
