@@ -46,6 +46,9 @@ export interface BlobWriteOptions {
   readonly onBytes?: ((n: number) => void) | undefined;
 }
 
+/** Blobs from this size up are hashed off the main thread when pumped (`internal/trailing-hash`). */
+const OFF_THREAD_HASH_MIN = 1024 * 1024;
+
 const inFlight = new Map<string, Promise<BlobOutcome>>();
 
 function counter(onBytes: (n: number) => void): Transform {
@@ -81,11 +84,15 @@ export async function writeBlobFile(
     const opened = await open();
     const pump = pumpOf(opened);
     if (pump) {
-      // Straight from the socket's buffer to the file (a registry blob over plain HTTP).
-      const checked = checksAs(opened, { digest: h, size }) ? pump : verifiedPump(pump, { digest: h, size, what: `blob ${h}` });
+      // Straight from the socket's buffer to the file (a registry blob over plain HTTP). A large
+      // blob is hashed on another thread as it lands; a small one here, where the hand-over
+      // would cost more than the hash.
+      const verify = { digest: h, size, what: `blob ${h}` };
+      const offThread = size === SIZE_UNKNOWN || size >= OFF_THREAD_HASH_MIN;
+      const checked = offThread || checksAs(opened, verify) ? pump : verifiedPump(pump, verify);
       const onBytes = options.onBytes;
-      const counted: Pump = onBytes ? (sink, signal) => checked((piece) => (sink(piece), onBytes(piece.length)), signal) : checked;
-      await writePumpAtomic(final, opened, counted, { signal: options.signal });
+      const counted: Pump = onBytes ? (sink, how) => checked((piece) => (sink(piece), onBytes(piece.length)), how) : checked;
+      await writePumpAtomic(final, opened, counted, { signal: options.signal, verify: offThread ? verify : undefined });
       return 'written';
     }
     // Verified here unless the stream already verifies itself for this digest (a registry blob).

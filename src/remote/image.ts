@@ -66,11 +66,11 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
   const out = pump
     ? pumpableStream({
         stream: meter,
-        pump: (sink, signal) =>
+        pump: (sink, how) =>
           pump((piece) => {
             sink(piece);
             count(piece.length);
-          }, signal),
+          }, how),
         abandon: () => s.destroy(),
       })
     : meter();

@@ -79,3 +79,34 @@ async function layoutAt(path: string): Promise<string> {
   await layout.write(path, empty.index());
   return path;
 }
+
+test('large blobs are hashed off the main thread as they land: right bytes kept, a flipped byte refused before the rename', async () => {
+  const big = random.image(1_500_000, 2, { seed: 'pump-big' });
+  await remote.write(`${front.host}/pump/big:v1`, big);
+  const lp = await layout.fromPath(await layoutAt(join(dir, 'big')));
+  await lp.appendImage(await remote.image(`${front.host}/pump/big:v1`));
+  await validate.image(await lp.image(await big.digest()));
+
+  const bad = (await big.manifest()).layers[0]!;
+  const bytes = Buffer.concat(await (await (await big.layerByDigest(bad.digest)).compressed()).toArray());
+  bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
+  front.intercept = (req, res) => {
+    if (req.method !== 'GET' || !req.url?.endsWith(bad.digest.toString())) return false;
+    res.writeHead(200, { 'Content-Length': String(bytes.length) });
+    res.end(bytes);
+    return true;
+  };
+  try {
+    const lp2 = await layout.fromPath(await layoutAt(join(dir, 'big-corrupt')));
+    await assert.rejects(lp2.writeImage(await remote.image(`${front.host}/pump/big:v1`)), (err: { code?: string; message?: string }) => {
+      assert.equal(err.code, 'ERR_DIGEST_MISMATCH');
+      assert.match(err.message!, new RegExp(`^digest mismatch for blob ${bad.digest}: expected ${bad.digest}, got sha256:`));
+      return true;
+    });
+    const blobs = await readdir(join(lp2.path, 'blobs', 'sha256'));
+    assert.ok(!blobs.includes(bad.digest.hex), 'the corrupt blob is not under its name');
+    assert.deepEqual(blobs.filter((b) => b.startsWith('.tmp-')), [], 'no temp file left');
+  } finally {
+    front.intercept = undefined;
+  }
+});

@@ -10,6 +10,8 @@ import { basename, dirname, join } from 'node:path';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pump } from '../pump/index.ts';
+import { trailingHash, type TrailingHash } from '../trailing-hash/index.ts';
+import { mismatchOf, type VerifyOptions } from '../verify/verifier.ts';
 
 /** Temporary names start with a dot (hidden) and are never a digest, so `garbageCollect` skips them. */
 const TEMP_PREFIX = '.tmp-';
@@ -76,31 +78,61 @@ export async function writeStreamAtomic(
  * cache's worth are short, and they are what lets the pump reuse its buffer: the measured
  * difference between a pull at Node's pace and one at skopeo's (ARCHITECTURE, "the floor").
  * `source` is destroyed when the write fails before the pump ran.
+ *
+ * With `verify`, the file is checked against that digest and size before the rename, hashed on
+ * another thread as it is written (`internal/trailing-hash`): what is checked is what is on
+ * disk, and the pump is told so (`sinkVerifies`) and need not hash the bytes itself.
  */
-export async function writePumpAtomic(final: string, source: Readable, pump: Pump, options: AtomicWriteOptions = {}): Promise<string> {
-  const { signal } = options;
+export async function writePumpAtomic(
+  final: string,
+  source: Readable,
+  pump: Pump,
+  options: AtomicWriteOptions & { readonly verify?: VerifyOptions | undefined } = {},
+): Promise<string> {
+  const { signal, verify } = options;
   const tmp = tempPathFor(final);
   let file: FileHandle | undefined;
+  let hashing: TrailingHash | undefined;
   try {
     signal?.throwIfAborted();
     if (options.createParent ?? true) await mkdir(dirname(final), { recursive: true });
     file = await open(tmp, 'wx', options.mode ?? 0o644);
     const fd = file.fd;
-    await pump((piece) => {
-      for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
-    }, signal);
+    const h = verify ? (hashing = trailingHash(tmp, verify.digest.algorithm)) : undefined;
+    let size = 0;
+    await pump(
+      (piece) => {
+        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
+        size += piece.length;
+        h?.advance(size);
+      },
+      { signal, sinkVerifies: verify },
+    );
     await file.datasync();
     await file.close();
     file = undefined;
+    if (verify && h) {
+      hashing = undefined;
+      await checkStored(verify, size, await h.finish(size));
+    }
     const target = (await options.beforeRename?.()) || final;
     await rename(tmp, target);
     return target;
   } catch (err) {
     source.destroy();
+    hashing?.cancel();
     await file?.close().catch(() => {});
     await unlink(tmp).catch(() => {});
     throw signal?.aborted ? signal.reason : err;
   }
+}
+
+/** Fails when the stored bytes (`size` of them, hashing to `hex`) are not what `verify` expects. */
+async function checkStored(verify: VerifyOptions, size: number, hex: string): Promise<void> {
+  const err = mismatchOf(verify, size, hex);
+  if (!err) return;
+  await verify.beforeFail?.(err).catch(() => {});
+  throw err;
 }
 
 /** Writes `data` to `final` atomically (index.json, oci-layout). */

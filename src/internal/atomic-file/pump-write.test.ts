@@ -5,15 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Pump } from '../pump/index.ts';
+import { DigestMismatchError, SizeMismatchError } from '../../errors/index.ts';
+import { Hash } from '../../v1/hash.ts';
 import { writePumpAtomic } from './index.ts';
 
 function pumpOf(pieces: readonly Buffer[], failAfter = Infinity, signalled?: AbortController): Pump {
-  return async (sink, signal) => {
+  return async (sink, how) => {
     let i = 0;
     for (const p of pieces) {
       if (i++ === failAfter) throw Object.assign(new Error('connection dropped'), { code: 'ERR_CONNECTION_CLOSED' });
       if (i === 2) signalled?.abort(new Error('stopped by the caller'));
-      signal?.throwIfAborted();
+      how?.signal?.throwIfAborted();
       sink(p);
       await new Promise((r) => setImmediate(r));
     }
@@ -41,4 +43,29 @@ test('writePumpAtomic: a pump that fails part-way or is aborted leaves no file a
   const ac = new AbortController();
   await assert.rejects(writePumpAtomic(join(dir, 'blob'), Readable.from([]), pumpOf(pieces, Infinity, ac), { signal: ac.signal }), /stopped by the caller/);
   assert.deepEqual(await readdir(dir), []);
+});
+
+test('writePumpAtomic with verify: right bytes land; wrong ones fail with the mismatch and leave nothing, after beforeFail', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pump-write-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const whole = Buffer.concat(pieces);
+  const digest = Hash.of(whole);
+  let told: unknown;
+  const seen = (sink: Parameters<Pump>[0], how: Parameters<Pump>[1]) => ((told = how?.sinkVerifies), pumpOf(pieces)(sink, how));
+  await writePumpAtomic(join(dir, 'good'), Readable.from([]), seen, { verify: { digest, size: whole.length } });
+  assert.deepEqual(await readFile(join(dir, 'good')), whole);
+  assert.deepEqual(told, { digest, size: whole.length }, 'the pump is told the sink verifies');
+  const failed: string[] = [];
+  const beforeFail = async (err: Error): Promise<void> => void failed.push(err.name);
+  const other = Hash.of(Buffer.from('other'));
+  await assert.rejects(
+    writePumpAtomic(join(dir, 'bad'), Readable.from([]), pumpOf(pieces), { verify: { digest: other, size: whole.length, what: 'layer X', beforeFail } }),
+    (err: unknown) => err instanceof DigestMismatchError && err.message === `digest mismatch for layer X: expected ${other}, got ${digest}`,
+  );
+  await assert.rejects(
+    writePumpAtomic(join(dir, 'short'), Readable.from([]), pumpOf(pieces), { verify: { digest, size: whole.length + 1, beforeFail } }),
+    SizeMismatchError,
+  );
+  assert.deepEqual(failed, ['DigestMismatchError', 'SizeMismatchError']);
+  assert.deepEqual(await readdir(dir), ['good'], 'no bad file, no temp file');
 });

@@ -16,13 +16,28 @@ import { Readable } from 'node:stream';
 import type { SizeMismatchError } from '../../errors/index.ts';
 import { pipe } from '../pipe/index.ts';
 import { Verifier, type VerifyOptions } from '../verify/verifier.ts';
-import { markVerified, verifyStream } from '../verify/verify-stream.ts';
+import { markVerified, verifyStream, type VerifiedAs } from '../verify/verify-stream.ts';
+
+function checksSame(a: VerifiedAs, b: VerifiedAs): boolean {
+  return a.digest.equals(b.digest) && a.size === b.size;
+}
 
 /** Takes one piece; the piece is only valid during the call. A throw stops the pump with that error. */
 export type PieceSink = (piece: Buffer) => void;
 
+/** How a pump is run. */
+export interface PumpOptions {
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * The digest and size the sink checks the bytes against itself (a file hashed as it is
+   * written, `writePumpAtomic`): a verifying pump expecting the same may skip hashing them, and
+   * checks only their count. A sink that says so must do it.
+   */
+  readonly sinkVerifies?: VerifiedAs | undefined;
+}
+
 /** Hands every piece to `sink`, resolving at the end; rejects with the first failure (or the sink's throw). */
-export type Pump = (sink: PieceSink, signal?: AbortSignal) => Promise<void>;
+export type Pump = (sink: PieceSink, options?: PumpOptions) => Promise<void>;
 
 /** A global symbol, so two installed copies agree. */
 const PUMP = Symbol.for('containerregistry.pump');
@@ -76,9 +91,9 @@ export function pumpableStream(parts: PumpableParts): Readable {
       done(err);
     },
   });
-  return withPump(out, (sink, signal) => {
+  return withPump(out, (sink, options) => {
     pumped = true;
-    return parts.pump(sink, signal);
+    return parts.pump(sink, options);
   });
 }
 
@@ -88,15 +103,16 @@ export function pumpableStream(parts: PumpableParts): Readable {
  * (after `beforeFail`), as `verifyStream` does for a stream.
  */
 export function verifiedPump(pump: Pump, options: VerifyOptions): Pump {
-  return async (sink, signal) => {
-    const verifier = new Verifier(options);
+  return async (sink, how = {}) => {
+    // The sink hashes what it stores against the same digest: hashing here too would be twice.
+    const verifier = new Verifier(options, { hash: !(how.sinkVerifies && checksSame(how.sinkVerifies, options)) });
     let oversize: SizeMismatchError | undefined;
     try {
       await pump((piece) => {
         oversize = verifier.add(piece);
         if (oversize) throw oversize;
         sink(piece);
-      }, signal);
+      }, how);
     } catch (err) {
       throw err === oversize && oversize ? await verifier.failing(oversize) : err;
     }

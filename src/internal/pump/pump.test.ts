@@ -115,3 +115,17 @@ test('verifiedBody: pumpable and marked verified when the body is pumpable; a ve
     DigestMismatchError,
   );
 });
+
+test('verifiedPump: a sink that verifies the same digest itself spares the hash, never the size check', async () => {
+  const wrong = Buffer.from(data).fill(0x41, 0, 1);
+  const sinkVerifies = { digest, size: data.length };
+  assert.deepEqual(await collect2(verifiedPump(reusingPump([wrong]), { digest, size: data.length }), { sinkVerifies }), wrong, 'the digest is the sink\'s to check');
+  await assert.rejects(verifiedPump(reusingPump([wrong]), { digest, size: data.length })(() => {}, { sinkVerifies: { digest: Hash.of(Buffer.from('x')), size: data.length } }), DigestMismatchError, 'another digest: hashed here');
+  await assert.rejects(verifiedPump(reusingPump([data, Buffer.from('x')]), { digest, size: data.length })(() => {}, { sinkVerifies }), SizeMismatchError);
+});
+
+async function collect2(pump: Pump, how: Parameters<Pump>[1]): Promise<Buffer> {
+  const got: Buffer[] = [];
+  await pump((piece) => void got.push(Buffer.from(piece)), how);
+  return Buffer.concat(got);
+}

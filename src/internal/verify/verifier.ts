@@ -29,16 +29,17 @@ export interface VerifyOptions {
 /** Counts and hashes the pieces of one read and says when they stop matching the descriptor. */
 export class Verifier {
   readonly options: VerifyOptions;
-  readonly #hasher: NodeHash;
+  readonly #hasher: NodeHash | undefined;
   #size = 0;
 
-  constructor(options: VerifyOptions) {
+  /** `hash: false` counts only: for a sink that hashes the same bytes against the same digest itself. */
+  constructor(options: VerifyOptions, how: { hash?: boolean } = {}) {
     const { size } = options;
     if (!Number.isSafeInteger(size) || size < SIZE_UNKNOWN) {
       throw new InvalidArgumentError(`expected size must be a non-negative integer or -1 (unknown), got ${size}`);
     }
     this.options = options;
-    this.#hasher = hasher(options.digest.algorithm);
+    this.#hasher = how.hash === false ? undefined : hasher(options.digest.algorithm);
   }
 
   /**
@@ -52,23 +53,14 @@ export class Verifier {
     if (expected !== SIZE_UNKNOWN && total > expected) {
       return new SizeMismatchError(`size mismatch for ${this.#what}: expected ${expected} bytes, got at least ${total}`, expected, total);
     }
-    this.#hasher.update(piece);
+    this.#hasher?.update(piece);
     this.#size = total;
     return undefined;
   }
 
   /** Ends the read: the error when the size or digest is wrong, else undefined. */
   end(): DigestMismatchError | SizeMismatchError | undefined {
-    const expectedSize = this.options.size;
-    if (expectedSize !== SIZE_UNKNOWN && this.#size !== expectedSize) {
-      return new SizeMismatchError(`size mismatch for ${this.#what}: expected ${expectedSize} bytes, got ${this.#size}`, expectedSize, this.#size);
-    }
-    const expected = this.options.digest.toString();
-    const actual = `${this.options.digest.algorithm}:${this.#hasher.digest('hex')}`;
-    if (actual !== expected) {
-      return new DigestMismatchError(`digest mismatch for ${this.#what}: expected ${expected}, got ${actual}`, expected, actual);
-    }
-    return undefined;
+    return mismatchOf(this.options, this.#size, this.#hasher?.digest('hex'));
   }
 
   /** Runs `beforeFail` for `err` (when set), then gives `err` back to be thrown or delivered. */
@@ -80,4 +72,19 @@ export class Verifier {
   get #what(): string {
     return this.options.what ?? 'blob';
   }
+}
+
+/**
+ * What is wrong with a whole read of `size` bytes hashing to `hex` (not checked when undefined),
+ * as `options` expects them; undefined when nothing is.
+ */
+export function mismatchOf(options: VerifyOptions, size: number, hex: string | undefined): DigestMismatchError | SizeMismatchError | undefined {
+  const what = options.what ?? 'blob';
+  if (options.size !== SIZE_UNKNOWN && size !== options.size) {
+    return new SizeMismatchError(`size mismatch for ${what}: expected ${options.size} bytes, got ${size}`, options.size, size);
+  }
+  if (hex === undefined) return undefined;
+  const expected = options.digest.toString();
+  const actual = `${options.digest.algorithm}:${hex}`;
+  return actual === expected ? undefined : new DigestMismatchError(`digest mismatch for ${what}: expected ${expected}, got ${actual}`, expected, actual);
 }

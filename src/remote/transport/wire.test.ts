@@ -491,7 +491,7 @@ test('a pump signal aborted mid-body rejects with its reason and closes the conn
   const done = pump((piece) => {
     got += piece.length;
     first();
-  }, ac.signal);
+  }, { signal: ac.signal });
   await firstPiece;
   const reason = new Error('stop pumping');
   ac.abort(reason);

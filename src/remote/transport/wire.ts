@@ -411,7 +411,7 @@ class WireBody extends Readable {
     super({ highWaterMark: READ_BUFFER_BYTES });
     this.#exchange = exchange;
     this.#length = length;
-    withPump(this, (sink, signal) => this.#pump(sink, signal));
+    withPump(this, (sink, options) => this.#pump(sink, options?.signal));
   }
 
   override _read(): void {
