@@ -1,5 +1,5 @@
 /**
- * The least work a Node.js process can do to pull the benchmark image into an OCI layout, for
+ * The least work a single-threaded Node.js process can do to pull the benchmark image into an OCI layout, for
  * `bench/pull.ts`: raw sockets with no HTTP library, one 256 KiB read buffer per connection that
  * is reused for every read (Node's own reads allocate a fresh 64 KiB buffer each), sha256 and a
  * synchronous write straight from that buffer, then fdatasync and rename as a real pull must.
