@@ -11,7 +11,7 @@ import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pump } from '../pump/index.ts';
 import { trailingHash, type TrailingHash } from '../trailing-hash/index.ts';
-import { mismatchOf, type VerifyOptions } from '../verify/verifier.ts';
+import { mismatchOf, oversizeOf, type VerifyOptions } from '../verify/verifier.ts';
 
 /** Temporary names start with a dot (hidden) and are never a digest, so `garbageCollect` skips them. */
 const TEMP_PREFIX = '.tmp-';
@@ -102,6 +102,9 @@ export async function writePumpAtomic(
     let size = 0;
     await pump(
       (piece) => {
+        // The first byte too many stops the write, whatever the pump checks.
+        const over = verify && oversizeOf(verify, size + piece.length);
+        if (over) throw over;
         for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at);
         size += piece.length;
         h?.advance(size);

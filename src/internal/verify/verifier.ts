@@ -49,10 +49,8 @@ export class Verifier {
    */
   add(piece: Uint8Array): SizeMismatchError | undefined {
     const total = this.#size + piece.length;
-    const expected = this.options.size;
-    if (expected !== SIZE_UNKNOWN && total > expected) {
-      return new SizeMismatchError(`size mismatch for ${this.#what}: expected ${expected} bytes, got at least ${total}`, expected, total);
-    }
+    const over = oversizeOf(this.options, total);
+    if (over) return over;
     this.#hasher?.update(piece);
     this.#size = total;
     return undefined;
@@ -69,9 +67,13 @@ export class Verifier {
     return err;
   }
 
-  get #what(): string {
-    return this.options.what ?? 'blob';
-  }
+}
+
+/** The error when `total` bytes already exceed what `options` expects; undefined otherwise. */
+export function oversizeOf(options: VerifyOptions, total: number): SizeMismatchError | undefined {
+  const expected = options.size;
+  if (expected === SIZE_UNKNOWN || total <= expected) return undefined;
+  return new SizeMismatchError(`size mismatch for ${options.what ?? 'blob'}: expected ${expected} bytes, got at least ${total}`, expected, total);
 }
 
 /**

@@ -75,8 +75,7 @@ export function verifiedAs(stream: Readable): VerifiedAs | undefined {
  */
 export function sameBytesAs<T extends Readable>(out: T, from: Readable): T {
   const v = verifiedAs(from);
-  if (v) (out as Readable & { [VERIFIED]?: VerifiedAs })[VERIFIED] = v;
-  return out;
+  return v ? markVerified(out, v) : out;
 }
 
 /** Marks `out` as checking its bytes against `as` on their way out (a pump-capable verified body). */

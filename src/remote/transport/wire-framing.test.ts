@@ -236,3 +236,9 @@ test('ChunkedDecoder: an over-long size or trailer line is rejected, whole or a 
     for (let i = 0; i < 5000; i++) decoder.feed(Buffer.from('1'), () => {});
   }, /longer than 4 KiB/);
 });
+
+test('parseHead: a NUL or bare LF inside a header value is refused, not read as part of it', () => {
+  for (const line of ['x-a: one\nx-b: two', 'x-a: nul\0here']) {
+    assert.throws(() => parseHead(`HTTP/1.1 200 OK\r\n${line}`), (err: unknown) => err instanceof ConnectionError && err.code === 'ERR_HTTP_PROTOCOL' && /holds a NUL, CR or LF/.test(err.message));
+  }
+});

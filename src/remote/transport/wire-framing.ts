@@ -37,6 +37,8 @@ export function parseHead(text: string): ResponseHead {
     if (!TOKEN.test(name)) throw protocol(`malformed header line ${JSON.stringify(line.slice(0, 80))}`);
     const key = name.toLowerCase();
     const value = line.slice(colon + 1).trim();
+    // A bare LF would hide a second header inside this one's value (RFC 9110 §5.5).
+    if (/[\0\r\n]/.test(value)) throw protocol(`header ${JSON.stringify(name)} holds a NUL, CR or LF`);
     const prev = headers[key];
     headers[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
@@ -92,6 +94,7 @@ export class ChunkedDecoder {
   #state: State = State.Size;
   #line = '';
   #left = 0;
+  #trailerBytes = 0;
 
   get done(): boolean {
     return this.#state === State.Done;
@@ -137,7 +140,10 @@ export class ChunkedDecoder {
         this.#state = State.Size;
         return;
       case State.Trailer:
-        // Trailer fields are not used for anything; the blank line ends the body.
+        // Trailer fields are not used for anything; the blank line ends the body. They are
+        // capped in all as a head is, or a server could keep us reading them for ever.
+        this.#trailerBytes += line.length + 2;
+        if (this.#trailerBytes > MAX_HEAD_BYTES) throw protocol(`the trailer fields are longer than ${MAX_HEAD_BYTES} bytes`);
         if (line === '') this.#state = State.Done;
         return;
     }

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError } from '../../errors/index.ts';
 import { pumpOf } from '../../internal/pump/index.ts';
 import { ConnectionError } from './errors.ts';
-import { wireRequest, type WireRequest, type WireResponse } from './wire.ts';
+import { wireRequest, wireTimeouts, type WireRequest, type WireResponse } from './wire.ts';
 import { discard } from './http-client.ts';
 
 /** One connection the server accepted. */
@@ -606,4 +606,59 @@ test('a discarded short body is read to its end so the connection is kept; a lon
   assert.equal(srv.conns[0]!.requests.length, 2, 'the redirect\'s short body was read off and its connection reused');
   await closes(srv.conns[0]!);
   assert.equal(srv.conns.length, 2, 'the long body\'s connection was closed, and the third GET opened another');
+});
+
+test('a body that arrived whole before the pump: a sink that throws, or a signal already aborted, still ends the pump', LIMIT, async (t) => {
+  const srv = await rawServer(t, (c) => c.socket.write(ok('small and whole')));
+  const boom = new Error('sink refuses');
+  const first = await get(srv.url());
+  await sleep(20);
+  await assert.rejects(
+    pumpOf(first.body)!(() => {
+      throw boom;
+    }),
+    (err) => err === boom,
+  );
+  const second = await get(srv.url());
+  await sleep(20);
+  const reason = new Error('gave up before reading');
+  await assert.rejects(pumpOf(second.body)!(() => {}, { signal: AbortSignal.abort(reason) }), (err) => err === reason);
+});
+
+test('interim answers count towards the head limit: endless 103s, or thousands in one read, are ERR_HTTP_PROTOCOL', LIMIT, async (t) => {
+  const hint = `HTTP/1.1 103 Early Hints\r\nLink: <${'/x'.repeat(500)}>; rel=preload\r\n\r\n`;
+  const srv = await rawServer(t, (c, _req, i) => {
+    if (i === 0) {
+      const spam = setInterval(() => (c.socket.destroyed ? clearInterval(spam) : c.socket.write(hint.repeat(10))), 1);
+      c.socket.once('close', () => clearInterval(spam));
+      return;
+    }
+    c.socket.write('HTTP/1.1 100 Continue\r\n\r\n'.repeat(15_000));
+  });
+  await assert.rejects(get(srv.url()), isConnectionError('ERR_HTTP_PROTOCOL', /head is longer than 65536 bytes/));
+  await assert.rejects(get(srv.url()), isConnectionError('ERR_HTTP_PROTOCOL', /head is longer than 65536 bytes/));
+});
+
+test('endless chunked trailer fields are ERR_HTTP_PROTOCOL, not a request that never ends', LIMIT, async (t) => {
+  const srv = await rawServer(t, (c) => {
+    c.socket.write(`${headOf('200 OK', { 'Transfer-Encoding': 'chunked' })}2\r\nok\r\n0\r\n`);
+    const spam = setInterval(() => (c.socket.destroyed ? clearInterval(spam) : c.socket.write('x-trailer: 0123456789\r\n'.repeat(100))), 1);
+    c.socket.once('close', () => clearInterval(spam));
+  });
+  await assert.rejects(streamed((await get(srv.url())).body), isConnectionError('ERR_HTTP_PROTOCOL', /trailer fields are longer than 65536 bytes/));
+});
+
+test('the silence timeout fires on a stalled body, but not while the reader itself holds the socket paused', LIMIT, async (t) => {
+  const saved = wireTimeouts.silenceMs;
+  wireTimeouts.silenceMs = 200;
+  t.after(() => void (wireTimeouts.silenceMs = saved));
+  const srv = await rawServer(t, (c, _req, i) => {
+    c.socket.write(`${headOf('200 OK', { 'Content-Length': 10 })}12345`);
+    // The first answer never ends; the second ends once the late reader has started.
+    if (i === 1) setTimeout(() => c.socket.write('67890'), 450);
+  });
+  await assert.rejects(streamed((await get(srv.url())).body), isConnectionError('ERR_CONNECTION_TIMEOUT', /body stalled for 0.2 s after 5 bytes/));
+  const late = await get(srv.url());
+  await sleep(400);
+  assert.deepEqual(await streamed(late.body), Buffer.from('1234567890'));
 });

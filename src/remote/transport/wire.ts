@@ -19,9 +19,11 @@ import { KEEP_ALIVE_MS } from './options.ts';
 import { ChunkedDecoder, framingOf, keepsAlive, MAX_HEAD_BYTES, parseHead, type Framing, type ResponseHead } from './wire-framing.ts';
 
 const READ_BUFFER_BYTES = 256 * 1024;
-const CONNECT_TIMEOUT_MS = 10_000;
-/** undici's headers and body timeouts, which are equal: one socket timeout serves both. */
-const SILENCE_TIMEOUT_MS = 300_000;
+/**
+ * undici's connect timeout, and its headers and body timeouts, which are equal: one socket
+ * timeout serves both. Not options: only tests change them, to see them fire.
+ */
+export const wireTimeouts = { connectMs: 10_000, silenceMs: 300_000 };
 /** Bodies up to this size are read to their end when discarded, so the connection is kept. */
 const DUMP_LIMIT = 64 * 1024;
 
@@ -109,6 +111,7 @@ class Connection {
   readonly #socket: Socket;
   #exchange: Exchange | undefined;
   #used = false;
+  #paused = false;
 
   private constructor(socket: Socket, key: string) {
     this.#socket = socket;
@@ -134,7 +137,7 @@ class Connection {
         reject(err);
       };
       const onAbort = (): void => fail(signal!.reason as Error);
-      const timer = setTimeout(() => fail(new ConnectionError('ERR_CONNECTION_TIMEOUT', `connecting to ${url.host} took longer than ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+      const timer = setTimeout(() => fail(new ConnectionError('ERR_CONNECTION_TIMEOUT', `connecting to ${url.host} took longer than ${wireTimeouts.connectMs / 1000} s`)), wireTimeouts.connectMs);
       const cleanup = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -168,7 +171,7 @@ class Connection {
     const reused = this.#used;
     this.#used = true;
     socket.ref();
-    socket.setTimeout(SILENCE_TIMEOUT_MS);
+    socket.setTimeout(wireTimeouts.silenceMs);
     return new Promise((resolve, reject) => {
       const ex = new Exchange(this, req, reused, resolve, reject);
       this.#exchange = ex;
@@ -201,19 +204,27 @@ class Connection {
     this.#exchange = undefined;
     const socket = this.#socket;
     if (!keep || socket.destroyed) return void socket.destroy();
-    socket.setTimeout(KEEP_ALIVE_MS);
     // An idle connection must not keep the process alive, and must read on (a body's reader may
     // have paused it) so that the server closing it is noticed.
+    this.#paused = false;
+    socket.setTimeout(KEEP_ALIVE_MS);
     socket.unref();
     socket.resume();
     putIdle(this);
   }
 
+  /** Stops reading for a reader that is behind; the silence timeout waits too, as undici's does. */
   pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
     this.#socket.pause();
+    this.#socket.setTimeout(0);
   }
 
   resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#socket.setTimeout(wireTimeouts.silenceMs);
     this.#socket.resume();
   }
 
@@ -233,7 +244,8 @@ class Exchange {
   readonly #onAbort: () => void;
   /** The head as it arrives. */
   #head: Buffer[] = [];
-  #headBytes = 0;
+  /** Bytes of the interim heads already skipped: they count towards the limit. */
+  #headDone = 0;
   #gotBytes = false;
   #response: ResponseHead | undefined;
   #framing: Framing | undefined;
@@ -259,8 +271,8 @@ class Exchange {
 
   timeoutMessage(): string {
     return this.#response
-      ? `${this.#what}: the body stalled for ${SILENCE_TIMEOUT_MS / 1000} s after ${this.#received} bytes`
-      : `${this.#what}: no answer within ${SILENCE_TIMEOUT_MS / 1000} s`;
+      ? `${this.#what}: the body stalled for ${wireTimeouts.silenceMs / 1000} s after ${this.#received} bytes`
+      : `${this.#what}: no answer within ${wireTimeouts.silenceMs / 1000} s`;
   }
 
   /** Bytes from the socket, valid only during this call. */
@@ -275,28 +287,36 @@ class Exchange {
     }
   }
 
+  /**
+   * Takes bytes of the head; returns the bytes after it once it is whole. Interim answers
+   * (100 Continue, 103 Early Hints) are skipped, and count towards the head's limit with the
+   * real one: a server must not keep us reading heads for ever.
+   */
   #takeHead(bytes: Buffer): Buffer {
-    this.#head.push(Buffer.from(bytes));
-    this.#headBytes += bytes.length;
-    const all = this.#head.length === 1 ? this.#head[0]! : Buffer.concat(this.#head);
-    const end = all.indexOf('\r\n\r\n');
-    if (end < 0 ? this.#headBytes > MAX_HEAD_BYTES : end > MAX_HEAD_BYTES) {
-      throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the answer's head is longer than ${MAX_HEAD_BYTES} bytes`);
-    }
-    if (end < 0) {
-      this.#head = [all];
-      return Buffer.alloc(0);
-    }
-    const head = parseHead(all.toString('latin1', 0, end));
-    const rest = bytes.subarray(bytes.length - (all.length - end - 4));
-    if (head.status >= 100 && head.status < 200) {
-      // An interim answer (100 Continue, 103 Early Hints): the real one follows.
-      if (head.status === 101) throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the server switched protocols`);
+    for (;;) {
+      // Most heads arrive whole in one read: look in it before copying anything.
+      const all = this.#head.length === 0 ? bytes : Buffer.concat([...this.#head, bytes]);
+      const end = all.indexOf('\r\n\r\n');
+      const used = end < 0 ? all.length : end + 4;
+      if (this.#headDone + used > MAX_HEAD_BYTES + 4) {
+        throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the answer's head is longer than ${MAX_HEAD_BYTES} bytes`);
+      }
+      if (end < 0) {
+        this.#head = [Buffer.from(all)];
+        return Buffer.alloc(0);
+      }
+      this.#headDone += used;
+      const head = parseHead(all.toString('latin1', 0, end));
+      const rest = all.subarray(used);
       this.#head = [];
-      this.#headBytes = 0;
-      return rest.length > 0 ? this.#takeHead(rest) : rest;
+      if (head.status < 100 || head.status >= 200) return this.#startBody(head, rest);
+      if (head.status === 101) throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the server switched protocols`);
+      bytes = rest;
+      if (bytes.length === 0) return bytes;
     }
-    this.#head = [];
+  }
+
+  #startBody(head: ResponseHead, rest: Buffer): Buffer {
     this.#response = head;
     const framing = framingOf(this.#req.method, head);
     this.#framing = framing;
@@ -312,7 +332,6 @@ class Exchange {
 
   #takeBody(bytes: Buffer): void {
     const framing = this.#framing!;
-    if (this.#over) return this.#conn.destroy();
     if (framing.kind === 'length') {
       const n = Math.min(this.#left, bytes.length);
       this.#left -= n;
@@ -443,7 +462,13 @@ class WireBody extends Readable {
     if (this.#mode !== 'undecided') return Promise.reject(new InvalidArgumentError('this body is already being read'));
     this.#mode = 'pump';
     return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => this.#exchange.fail(signal!.reason);
+      // The exchange may be over already (the whole body came before the reader chose), and
+      // then failing it settles nothing: settle here too.
+      const stop = (err: unknown): void => {
+        this.#exchange.fail(err);
+        this.#settle?.(err);
+      };
+      const onAbort = (): void => stop(signal!.reason);
       this.#settle = (err) => {
         this.#settle = undefined;
         signal?.removeEventListener('abort', onAbort);
@@ -452,14 +477,13 @@ class WireBody extends Readable {
         // Done with either way: 'close' tells anyone listening, and nothing reads it after.
         if (!this.destroyed) this.destroy();
       };
-      if (signal?.aborted) return void this.#exchange.fail(signal.reason);
+      if (signal?.aborted) return stop(signal.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#sink = sink;
       try {
         for (const piece of this.#held.splice(0)) sink(piece);
       } catch (err) {
-        this.#exchange.fail(err);
-        return;
+        return stop(err);
       }
       if (this.#failure) return void this.#settle(this.#failure);
       if (this.#ended) return void this.#settle();
