@@ -67,13 +67,18 @@ test('a connection dropped mid-blob fails the write with ERR_CONNECTION_CLOSED a
       assert.match(err.message!, /after 50000 of \d+ body bytes/);
       return true;
     });
-    const blobs = await readdir(join(lp.path, 'blobs', 'sha256'));
-    assert.ok(!blobs.includes(bad.digest.hex), 'the short blob is not under its name');
-    assert.deepEqual(blobs.filter((b) => b.startsWith('.tmp-')), [], 'no temp file left');
+    await assertNothingLeft(lp.path, bad.digest.hex);
   } finally {
     front.intercept = undefined;
   }
 });
+
+/** Neither the failed blob under its name nor a temp file is left in the layout. */
+async function assertNothingLeft(path: string, hex: string): Promise<void> {
+  const blobs = await readdir(join(path, 'blobs', 'sha256'));
+  assert.ok(!blobs.includes(hex), 'the failed blob is not under its name');
+  assert.deepEqual(blobs.filter((b) => b.startsWith('.tmp-')), [], 'no temp file left');
+}
 
 async function layoutAt(path: string): Promise<string> {
   await layout.write(path, empty.index());
@@ -103,9 +108,7 @@ test('large blobs are hashed off the main thread as they land: right bytes kept,
       assert.match(err.message!, new RegExp(`^digest mismatch for blob ${bad.digest}: expected ${bad.digest}, got sha256:`));
       return true;
     });
-    const blobs = await readdir(join(lp2.path, 'blobs', 'sha256'));
-    assert.ok(!blobs.includes(bad.digest.hex), 'the corrupt blob is not under its name');
-    assert.deepEqual(blobs.filter((b) => b.startsWith('.tmp-')), [], 'no temp file left');
+    await assertNothingLeft(lp2.path, bad.digest.hex);
   } finally {
     front.intercept = undefined;
   }
