@@ -67,8 +67,8 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
     ? pumpableStream({
         stream: meter,
         pump: (sink, how) =>
-          pump((piece) => {
-            sink(piece);
+          pump((piece, kept) => {
+            sink(piece, kept);
             count(piece.length);
           }, how),
         abandon: () => s.destroy(),

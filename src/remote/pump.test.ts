@@ -28,17 +28,26 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('a layer over plain HTTP is pumpable; with a dispatcher of the caller\'s it is an ordinary stream', async () => {
-  const [l] = await (await remote.image(`${front.host}/pump/img:v1`)).layers();
-  const body = await l!.compressed();
-  assert.ok(pumpOf(body), 'our reader served it');
-  body.destroy();
-  const agent = new Agent();
+test('a caller\'s dispatcher sees every request, blobs too; the layer is still pumped into a layout, verified', async () => {
+  const seen: string[] = [];
+  class CountingAgent extends Agent {
+    override dispatch(options: Agent.DispatchOptions, handler: Parameters<Agent['dispatch']>[1]): boolean {
+      seen.push(`${options.method} ${options.path}`);
+      return super.dispatch(options, handler);
+    }
+  }
+  const agent = new CountingAgent();
   try {
-    const [viaAgent] = await (await remote.image(`${front.host}/pump/img:v1`, { dispatcher: agent })).layers();
-    const s = await viaAgent!.compressed();
-    assert.equal(pumpOf(s), undefined, 'undici served it');
-    s.destroy();
+    const pulled = await remote.image(`${front.host}/pump/img:v1`, { dispatcher: agent });
+    const [l] = await pulled.layers();
+    const body = await l!.compressed();
+    assert.ok(pumpOf(body), 'an undici body is pumped as a Readable');
+    body.destroy();
+    const lp = await layout.fromPath(await layoutAt(join(dir, 'via-agent')));
+    await lp.appendImage(pulled);
+    await validate.image(await lp.image(await img.digest()));
+    const blobs = (await img.manifest()).layers.map((d) => `GET /v2/pump/img/blobs/${d.digest}`);
+    for (const b of blobs) assert.ok(seen.includes(b), `${b} went through the caller's dispatcher`);
   } finally {
     await agent.close();
   }

@@ -69,3 +69,23 @@ test('writePumpAtomic with verify: right bytes land; wrong ones fail with the mi
   assert.deepEqual(failed, ['DigestMismatchError', 'SizeMismatchError']);
   assert.deepEqual(await readdir(dir), ['good'], 'no bad file, no temp file');
 });
+
+test('writePumpAtomic: kept pieces gathered into larger writes and views written at once land in order', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pump-write-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const parts = Array.from({ length: 90 }, (_, i) => Buffer.alloc(7_000 + i, i));
+  const reused = Buffer.alloc(10_000);
+  const mixed: Pump = async (sink) => {
+    for (const [i, p] of parts.entries()) {
+      if (i % 7 === 3) {
+        // A view of a buffer the producer overwrites next time: must be written before returning.
+        p.copy(reused);
+        sink(reused.subarray(0, p.length));
+        reused.fill(0xee);
+      } else sink(p, true);
+    }
+  };
+  const whole = Buffer.concat(parts);
+  await writePumpAtomic(join(dir, 'blob'), Readable.from([]), mixed, { verify: { digest: Hash.of(whole), size: whole.length } });
+  assert.deepEqual(await readFile(join(dir, 'blob')), whole);
+});

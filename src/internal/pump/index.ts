@@ -18,8 +18,12 @@ import { pipe } from '../pipe/index.ts';
 import { Verifier, type VerifyOptions } from '../verify/verifier.ts';
 import { markVerified, verifyStream, type VerifiedAs } from '../verify/verify-stream.ts';
 
-/** Takes one piece; the piece is only valid during the call. A throw stops the pump with that error. */
-export type PieceSink = (piece: Buffer) => void;
+/**
+ * Takes one piece. Unless `kept`, the piece is only valid during the call (a view of a buffer
+ * the producer reuses); a kept piece is the producer's own chunk, which the sink may hold on to
+ * (to gather small ones into one write). A throw stops the pump with that error.
+ */
+export type PieceSink = (piece: Buffer, kept?: boolean) => void;
 
 /** How a pump is run. */
 export interface PumpOptions {
@@ -105,10 +109,10 @@ export function verifiedPump(pump: Pump, options: VerifyOptions): Pump {
     const verifier = new Verifier(options, { hash: !how.sinkVerifies?.digest.equals(options.digest) });
     let oversize: SizeMismatchError | undefined;
     try {
-      await pump((piece) => {
+      await pump((piece, kept) => {
         oversize = verifier.add(piece);
         if (oversize) throw oversize;
-        sink(piece);
+        sink(piece, kept);
       }, how);
     } catch (err) {
       throw err === oversize && oversize ? await verifier.failing(oversize) : err;
@@ -119,12 +123,44 @@ export function verifiedPump(pump: Pump, options: VerifyOptions): Pump {
 }
 
 /**
- * `body` checked against `options` (what `pipe(body, verifyStream(options))` gives), pumpable
- * when `body` is: then a pump checks each piece on its way to the sink, and no stream is built.
+ * A pump over an ordinary Readable: each chunk goes to the sink, kept, as it is emitted. Nothing
+ * is saved on copies; what a pump gives such a body (an undici body over TLS) is the sink's
+ * gathered synchronous writes and its hashing off the main thread.
+ */
+export function readablePump(body: Readable): Pump {
+  return (sink, how = {}) =>
+    new Promise<void>((resolve, reject) => {
+      const { signal } = how;
+      const stop = (err: unknown): void => {
+        signal?.removeEventListener('abort', onAbort);
+        body.destroy();
+        reject(err);
+      };
+      const onAbort = (): void => stop(signal!.reason);
+      if (signal?.aborted) return stop(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      body.on('data', (chunk: Buffer) => {
+        try {
+          sink(chunk, true);
+        } catch (err) {
+          stop(err);
+        }
+      });
+      body.once('end', () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      body.once('error', stop);
+    });
+}
+
+/**
+ * `body` checked against `options` (what `pipe(body, verifyStream(options))` gives), and
+ * pumpable: a pump checks each piece on its way to the sink, and no stream is built. A body with
+ * no pump of its own is pumped as a Readable (`readablePump`).
  */
 export function verifiedBody(body: Readable, options: VerifyOptions): Readable {
-  const pump = pumpOf(body);
-  if (!pump) return pipe(body, verifyStream(options));
+  const pump = pumpOf(body) ?? readablePump(body);
   const out = pumpableStream({
     stream: () => pipe(body, verifyStream(options)),
     pump: verifiedPump(pump, options),

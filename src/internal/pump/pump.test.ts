@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { DigestMismatchError, SizeMismatchError } from '../../errors/index.ts';
 import { Hash } from '../../v1/hash.ts';
 import { checksAs } from '../verify/index.ts';
-import { pumpableStream, pumpOf, verifiedBody, verifiedPump, withPump, type Pump } from './index.ts';
+import { pumpableStream, pumpOf, readablePump, verifiedBody, verifiedPump, withPump, type Pump } from './index.ts';
 
 const data = Buffer.from('0123456789'.repeat(1000));
 const digest = Hash.of(data);
@@ -99,13 +99,12 @@ test('verifiedPump: a sink that throws stops the pump with its own error', async
   );
 });
 
-test('verifiedBody: pumpable and marked verified when the body is pumpable; a verifying pipe otherwise', async () => {
+test('verifiedBody: pumpable and marked verified; read as a stream it is a verifying pipe', async () => {
   const body = verifiedBody(withPump(Readable.from([data]), reusingPump([data])), { digest, size: data.length });
   assert.ok(pumpOf(body), 'still pumpable');
   assert.ok(checksAs(body, { digest, size: data.length }), 'a writer need not hash it again');
   assert.deepEqual(await collect(pumpOf(body)!), data);
   const plain = verifiedBody(Readable.from([Buffer.from('wrong')]), { digest, size: 5 });
-  assert.equal(pumpOf(plain), undefined);
   await assert.rejects(
     (async () => {
       for await (const _ of plain) {
@@ -129,3 +128,38 @@ async function collect2(pump: Pump, how: Parameters<Pump>[1]): Promise<Buffer> {
   await pump((piece) => void got.push(Buffer.from(piece)), how);
   return Buffer.concat(got);
 }
+
+test('readablePump: a plain stream\'s chunks go to the sink kept, in order; its error, a sink throw or an abort end it', async () => {
+  const chunks = split(data, 700);
+  const got: Buffer[] = [];
+  const kept: boolean[] = [];
+  await readablePump(Readable.from(chunks))((piece, k) => {
+    got.push(piece);
+    kept.push(k === true);
+  });
+  assert.deepEqual(Buffer.concat(got), data);
+  assert.ok(kept.every(Boolean), 'every piece is the stream\'s own');
+  const failing = new Readable({ read() {} });
+  const failed = readablePump(failing)(() => {});
+  failing.destroy(new Error('socket reset'));
+  await assert.rejects(failed, /socket reset/);
+  const boom = new Error('disk full');
+  const source = Readable.from(chunks);
+  await assert.rejects(
+    readablePump(source)(() => {
+      throw boom;
+    }),
+    (err) => err === boom,
+  );
+  assert.equal(source.destroyed, true, 'the stream is released');
+  const reason = new Error('stopped');
+  await assert.rejects(readablePump(new Readable({ read() {} }))(() => {}, { signal: AbortSignal.abort(reason) }), (err) => err === reason);
+});
+
+test('verifiedBody: any body is pumpable; a plain stream\'s bytes are checked on their way to the sink', async () => {
+  const body = verifiedBody(Readable.from(split(data, 999)), { digest, size: data.length });
+  assert.ok(pumpOf(body));
+  assert.deepEqual(await collect(pumpOf(body)!), data);
+  const wrong = verifiedBody(Readable.from([Buffer.from(data).fill(0x41, 0, 1)]), { digest, size: data.length });
+  await assert.rejects(pumpOf(wrong)!(() => {}), DigestMismatchError);
+});
