@@ -12,7 +12,7 @@
  * are (a verifier, a progress meter) stay pumpable through {@link pumpableStream}, which builds
  * its stream only when someone reads it as one.
  */
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import type { SizeMismatchError } from '../../errors/index.ts';
 import { pipe } from '../pipe/index.ts';
 import { Verifier, type VerifyOptions } from '../verify/verifier.ts';
@@ -146,11 +146,13 @@ export function readablePump(body: Readable): Pump {
           stop(err);
         }
       });
-      body.once('end', () => {
+      // `finished` also reports a stream closed before its end (ERR_STREAM_PREMATURE_CLOSE),
+      // which would otherwise leave the pump waiting for ever.
+      finished(body, (err) => {
+        if (err) return stop(err);
         signal?.removeEventListener('abort', onAbort);
         resolve();
       });
-      body.once('error', stop);
     });
 }
 

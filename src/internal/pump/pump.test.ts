@@ -163,3 +163,11 @@ test('verifiedBody: any body is pumpable; a plain stream\'s bytes are checked on
   const wrong = verifiedBody(Readable.from([Buffer.from(data).fill(0x41, 0, 1)]), { digest, size: data.length });
   await assert.rejects(pumpOf(wrong)!(() => {}), DigestMismatchError);
 });
+
+test('readablePump: a stream closed before its end rejects instead of leaving the pump waiting', async () => {
+  const body = new Readable({ read() {} });
+  const pumping = readablePump(body)(() => {});
+  body.push(Buffer.from('part'));
+  body.destroy();
+  await assert.rejects(pumping, { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+});
