@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 export async function freePort(): Promise<number> {
   const s = createServer();
@@ -31,7 +32,10 @@ export async function startServer(cmd: string, args: string[], url: string, env:
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${cmd} exited with ${proc.exitCode}: ${stderr}`);
     try {
-      const r = await fetch(`${url}/v2/`);
+      // A TLS registry of ours has a self-signed certificate: ask without checking it.
+      const r = url.startsWith('https:')
+        ? await undiciFetch(`${url}/v2/`, { dispatcher: new Agent({ connect: { rejectUnauthorized: false } }) })
+        : await fetch(`${url}/v2/`);
       if (r.status === 200 || r.status === 401) break;
     } catch {
       // not up yet
@@ -78,17 +82,24 @@ export async function timed(cmd: string, args: string[], timeoutMs = 600_000): P
 let registries = 0;
 
 /** Starts a distribution registry (`docker-registry`) storing under `work`, quiet, deletes enabled. */
-export async function distributionRegistry(work: string): Promise<Started> {
+export async function distributionRegistry(work: string, options: { tls?: boolean } = {}): Promise<Started> {
   const port = await freePort();
   const dir = join(work, `d${registries++}`);
   const config = `${dir}.yml`;
+  let tls = '';
+  if (options.tls) {
+    // A self-signed certificate for 127.0.0.1: clients skip verification (crane --insecure).
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}-key.pem`, '-out', `${dir}-cert.pem`,
+      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    tls = `, tls: { certificate: ${dir}-cert.pem, key: ${dir}-key.pem }`;
+  }
   writeFileSync(config, [
     'version: 0.1',
     'log: { level: error, accesslog: { disabled: true } }',
     `storage: { filesystem: { rootdirectory: ${dir} }, delete: { enabled: true } }`,
-    `http: { addr: 127.0.0.1:${port} }`,
+    `http: { addr: 127.0.0.1:${port}${tls} }`,
   ].join('\n'));
-  return startServer('docker-registry', ['serve', config], `http://127.0.0.1:${port}`);
+  return startServer('docker-registry', ['serve', config], `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`);
 }
 
 /** The middle value (the upper one of an even count): this machine's timings swing too much for means. */
