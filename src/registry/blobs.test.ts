@@ -1,13 +1,11 @@
 // Blob downloads when something goes wrong on the server's side, over a real loopback connection.
 import { test, mock, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandler } from './handler.ts';
-import { createDiskStorage } from './storage/disk.ts';
+import { tempDiskStorage } from './storage/disk.test-fixtures.ts';
 import { spyFs } from './storage/fs-spy.test-fixtures.ts';
 import { createMemoryStorage } from './storage/memory.ts';
 import { blob, failingAfter, pushBlob } from './storage/contract.test-fixtures.ts';
@@ -113,11 +111,7 @@ test('a client that goes away mid-download is not logged as a server failure', a
 });
 
 test('a blob GET checks the repository link once (disk)', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'cr-blob-get-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const root = join(dir, 'root');
-  const storage = await createDiskStorage(root, { fsync: false });
-  t.after(() => storage.close());
+  const { root, storage } = await tempDiskStorage(t);
   const data = blob('0123456789', 100);
   const { digest } = await pushBlob(storage, 'lib/app', data);
   const port = await serve(t, storage);

@@ -1,18 +1,15 @@
 // What a manifest PUT reads from the storage: an index's children are checked, not read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen } from './server.ts';
 import { blob, image, index, pushBlob } from './storage/contract.test-fixtures.ts';
 import { createDiskStorage } from './storage/disk.ts';
+import { tempRoot } from './storage/disk.test-fixtures.ts';
 import { spyFs } from './storage/fs-spy.test-fixtures.ts';
 
 test('an index PUT checks that its children exist without reading them (disk), and names a missing one', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'cr-index-put-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const root = join(dir, 'root');
+  const root = await tempRoot(t);
   const storage = await createDiskStorage(root, { fsync: false });
   const reg = await listen({ storage });
   t.after(() => reg.close());

@@ -1,20 +1,15 @@
 // How much the disk collector reads: each tag once per collection, however many manifests go.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fsp, { mkdtemp, rm } from 'node:fs/promises';
+import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { blob, image, pushBlob } from './contract.test-fixtures.ts';
-import { createDiskStorage } from './disk.ts';
+import { tempDiskStorage } from './disk.test-fixtures.ts';
 import { spyFs } from './fs-spy.test-fixtures.ts';
 
 test('disk gc reads each tag once, however many untagged manifests it removes', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'cr-disk-gc-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const root = join(dir, 'root');
-  const s = await createDiskStorage(root, { fsync: false });
-  t.after(() => s.close());
+  const { root, storage: s } = await tempDiskStorage(t);
   const config = await pushBlob(s, 'app', Buffer.from('{}'));
   const layers = [];
   for (let i = 0; i < 6; i++) layers.push(await pushBlob(s, 'app', blob(`layer ${i}`, 10)));
@@ -33,10 +28,7 @@ test('disk gc reads each tag once, however many untagged manifests it removes', 
 });
 
 test('disk gc: a tag made for a planned manifest while gc runs never ends up naming nothing', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'cr-disk-gc-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const s = await createDiskStorage(join(dir, 'root'), { fsync: false });
-  t.after(() => s.close());
+  const { storage: s } = await tempDiskStorage(t);
   const config = await pushBlob(s, 'app', Buffer.from('{}'));
   const kept = image(config, [await pushBlob(s, 'app', blob('kept', 10))]);
   const loose = image(config, [await pushBlob(s, 'app', blob('loose', 10))]);

@@ -1,7 +1,6 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,12 +8,7 @@ import { Hash } from '../../v1/hash.ts';
 import { storageContract } from './contract.test-suite.ts';
 import { blob, chunks, image, pushBlob, readAll } from './contract.test-fixtures.ts';
 import { createDiskStorage } from './disk.ts';
-
-async function tempRoot(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'cr-storage-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return join(dir, 'root');
-}
+import { tempRoot } from './disk.test-fixtures.ts';
 
 storageContract('disk', async (t) => {
   const storage = await createDiskStorage(await tempRoot(t), { fsync: false });
