@@ -3,7 +3,8 @@
  * proxy, no injected dispatcher): blob bodies are where Node's HTTP stack is the bottleneck. Each
  * connection reads into one reused 256 KiB buffer (`onread`), and a body read through its pump
  * hands views of that buffer straight to the sink: no Buffer per read, no parser copy, no stream
- * hand-off. Read as a stream instead, each piece is copied once, as Node itself would.
+ * hand-off. Read as a stream instead, each read lands in a fresh 64 KiB buffer that becomes the
+ * chunk, as Node's own reads do.
  *
  * It speaks only what those need: GET/HEAD without a request body, Content-Length,
  * chunked or read-until-close bodies, keep-alive with idle connections kept per origin. Anything
@@ -257,8 +258,8 @@ class Exchange {
   #resolve: ((res: WireResponse) => void) | undefined;
   #reject: ((err: unknown) => void) | undefined;
   readonly #onAbort: () => void;
-  /** The head as it arrives. */
-  #head: Buffer[] = [];
+  /** The start of a head whose end has not arrived yet (a copy). */
+  #partial: Buffer | undefined;
   /** Bytes of the interim heads already skipped: they count towards the limit. */
   #headDone = 0;
   #gotBytes = false;
@@ -310,20 +311,20 @@ class Exchange {
   #takeHead(bytes: Buffer): Buffer {
     for (;;) {
       // Most heads arrive whole in one read: look in it before copying anything.
-      const all = this.#head.length === 0 ? bytes : Buffer.concat([...this.#head, bytes]);
+      const all = this.#partial ? Buffer.concat([this.#partial, bytes]) : bytes;
       const end = all.indexOf('\r\n\r\n');
       const used = end < 0 ? all.length : end + 4;
       if (this.#headDone + used > MAX_HEAD_BYTES + 4) {
         throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the answer's head is longer than ${MAX_HEAD_BYTES} bytes`);
       }
       if (end < 0) {
-        this.#head = [Buffer.from(all)];
+        this.#partial = Buffer.from(all);
         return Buffer.alloc(0);
       }
       this.#headDone += used;
       const head = parseHead(all.toString('latin1', 0, end));
       const rest = all.subarray(used);
-      this.#head = [];
+      this.#partial = undefined;
       if (head.status < 100 || head.status >= 200) return this.#startBody(head, rest);
       if (head.status === 101) throw new ConnectionError('ERR_HTTP_PROTOCOL', `${this.#what}: the server switched protocols`);
       bytes = rest;
@@ -366,11 +367,17 @@ class Exchange {
     this.#body!.deliver(data, owned);
   }
 
-  /** The body is whole; `clean` when nothing followed it. */
-  #finish(clean: boolean): void {
-    if (this.#over) return;
+  /** Marks the exchange over; false when it already was. */
+  #end(): boolean {
+    if (this.#over) return false;
     this.#over = true;
     this.#req.signal?.removeEventListener('abort', this.#onAbort);
+    return true;
+  }
+
+  /** The body is whole; `clean` when nothing followed it. */
+  #finish(clean: boolean): void {
+    if (!this.#end()) return;
     const keep = clean && keepsAlive(this.#response!, this.#framing!);
     this.#conn.release(keep);
     this.#body!.finish();
@@ -381,8 +388,7 @@ class Exchange {
     if (this.#over) return;
     if (this.#framing?.kind === 'close' && !err) return this.#finish(false);
     if (!this.#gotBytes && this.#reused && this.#resolve) {
-      this.#over = true;
-      this.#req.signal?.removeEventListener('abort', this.#onAbort);
+      this.#end();
       return this.#reject!(new StaleConnection());
     }
     const where = this.#response
@@ -396,9 +402,7 @@ class Exchange {
 
   /** Ends the exchange with `err`: the waiting request or the body gets it, and the connection goes. */
   fail(err: unknown): void {
-    if (this.#over) return;
-    this.#over = true;
-    this.#req.signal?.removeEventListener('abort', this.#onAbort);
+    if (!this.#end()) return;
     this.#conn.destroy();
     if (this.#reject) {
       const reject = this.#reject;
@@ -411,10 +415,7 @@ class Exchange {
 
   /** The body's reader went away before its end. */
   abandon(): void {
-    if (this.#over) return;
-    this.#over = true;
-    this.#req.signal?.removeEventListener('abort', this.#onAbort);
-    this.#conn.destroy();
+    if (this.#end()) this.#conn.destroy();
   }
 
   pause(): void {
@@ -432,9 +433,9 @@ class Exchange {
 }
 
 /**
- * An answer's body: a Readable (each piece copied out of the read buffer) or, through its pump,
- * views of the read buffer handed to a synchronous sink. Bytes that arrive before the reader has
- * chosen are copied and held, and the socket paused.
+ * An answer's body: a Readable (its chunks fresh buffers the socket read into) or, through its
+ * pump, views of the read buffer handed to a synchronous sink. Bytes that arrive before the
+ * reader has chosen are copied and held, and the socket paused.
  */
 class WireBody extends Readable {
   readonly #exchange: Exchange;
@@ -502,7 +503,8 @@ class WireBody extends Readable {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#sink = sink;
       try {
-        for (const piece of this.#held.splice(0)) sink(piece);
+        // Held pieces are copies: the sink may keep them.
+        for (const piece of this.#held.splice(0)) sink(piece, true);
       } catch (err) {
         return stop(err);
       }
