@@ -11,7 +11,7 @@ import { BadHashError, DigestMismatchError } from '../errors/index.ts';
 import { Hash } from '../v1/hash.ts';
 import { HashingStream, SIZE_UNKNOWN, checksAs, verifyOnce } from '../internal/verify/index.ts';
 import { writePumpAtomic, writeStreamAtomic } from '../internal/atomic-file/index.ts';
-import { pumpOf, verifiedPump, type Pump } from '../internal/pump/index.ts';
+import { countedPump, pumpOf, verifiedPump } from '../internal/pump/index.ts';
 
 /** Where blob `h` lives under the layout `root`. */
 export function blobPath(root: string, h: Hash): string {
@@ -84,14 +84,13 @@ export async function writeBlobFile(
     const opened = await open();
     const pump = pumpOf(opened);
     if (pump) {
-      // Straight from the socket's buffer to the file (a registry blob over plain HTTP). A large
-      // blob is hashed on another thread as it lands; a small one here, where the hand-over
-      // would cost more than the hash.
+      // Straight to the file with synchronous writes (a registry blob; over plain HTTP, from the
+      // socket's buffer). A large blob is hashed on another thread as it lands; a small one
+      // here, where the hand-over would cost more than the hash.
       const verify = { digest: h, size, what: `blob ${h}` };
       const offThread = size === SIZE_UNKNOWN || size >= OFF_THREAD_HASH_MIN;
       const checked = offThread || checksAs(opened, verify) ? pump : verifiedPump(pump, verify);
-      const onBytes = options.onBytes;
-      const counted: Pump = onBytes ? (sink, how) => checked((piece) => (sink(piece), onBytes(piece.length)), how) : checked;
+      const counted = options.onBytes ? countedPump(checked, options.onBytes) : checked;
       await writePumpAtomic(final, opened, counted, { signal: options.signal, verify: offThread ? verify : undefined });
       return 'written';
     }

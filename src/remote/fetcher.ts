@@ -166,8 +166,8 @@ export async function fetchBlob(t: Transport, repo: Repository, digest: Hash, si
     res.body.destroy();
     throw new SizeMismatchError(`blob ${repo.name()}@${digest}: the registry says ${length} bytes, the descriptor ${size}`, size, Number(length));
   }
-  // Pumpable when the transport read it with its own HTTP/1.1 reader: a layout writer then
-  // takes the bytes straight from the socket's buffer (internal/pump).
+  // Pumpable (internal/pump): a layout writer takes the bytes with synchronous writes, straight
+  // from the socket's buffer when our own HTTP/1.1 reader served them.
   return verifiedBody(res.body, { digest, size, what: `blob ${repo.name()}@${digest}` });
 }
 

@@ -18,7 +18,7 @@ import type { CompressedLayer } from '../partial/cores.ts';
 import { lazy } from '../internal/lazy/index.ts';
 import { readAll } from '../internal/limit/index.ts';
 import { sameBytesAs, verifyDescriptorData } from '../internal/verify/index.ts';
-import { pumpableStream, pumpOf, verifiedBody } from '../internal/pump/index.ts';
+import { countedPump, pumpableStream, pumpOf, verifiedBody } from '../internal/pump/index.ts';
 import { checkRedirect, type Transport } from './transport/index.ts';
 import { fetchBlob, fetchManifest, headBlob, type FetchedManifest } from './fetcher.ts';
 import type { TransferProgress } from '../internal/progress/index.ts';
@@ -66,11 +66,7 @@ function metered(ctx: RemoteContext, desc: Descriptor, s: Readable): Readable {
   const out = pump
     ? pumpableStream({
         stream: meter,
-        pump: (sink, how) =>
-          pump((piece, kept) => {
-            sink(piece, kept);
-            count(piece.length);
-          }, how),
+        pump: countedPump(pump, count),
         abandon: () => s.destroy(),
       })
     : meter();

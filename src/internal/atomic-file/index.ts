@@ -11,7 +11,7 @@ import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pump } from '../pump/index.ts';
 import { trailingHash, type TrailingHash } from '../trailing-hash/index.ts';
-import { mismatchOf, oversizeOf, type VerifyOptions } from '../verify/verifier.ts';
+import { failing, mismatchOf, oversizeOf, type VerifyOptions } from '../verify/verifier.ts';
 
 /** Temporary names start with a dot (hidden) and are never a digest, so `garbageCollect` skips them. */
 const TEMP_PREFIX = '.tmp-';
@@ -98,7 +98,8 @@ export async function writePumpAtomic(
     if (options.createParent ?? true) await mkdir(dirname(final), { recursive: true });
     file = await open(tmp, 'wx', options.mode ?? 0o644);
     const fd = file.fd;
-    const h = verify ? (hashing = trailingHash(tmp, verify.digest.algorithm)) : undefined;
+    // A const for the sink below; `hashing` is what the catch cancels (a no-op once finished).
+    const h = (hashing = verify ? trailingHash(tmp, verify.digest.algorithm) : undefined);
     let size = 0;
     let written = 0;
     // Kept pieces (a stream's own small chunks: 16 KiB TLS records) are gathered into one write
@@ -137,8 +138,8 @@ export async function writePumpAtomic(
     await file.close();
     file = undefined;
     if (verify && h) {
-      hashing = undefined;
-      await checkStored(verify, size, await h.finish(size));
+      const err = mismatchOf(verify, size, await h.finish(size));
+      if (err) throw await failing(verify, err);
     }
     const target = (await options.beforeRename?.()) || final;
     await rename(tmp, target);
@@ -157,7 +158,7 @@ const GATHER_BYTES = 256 * 1024;
 
 /** Writes every byte of `pieces`, in order, at the file's offset (a write may take less than asked). */
 function writeAllSync(fd: number, pieces: readonly Buffer[]): void {
-  let rest = pieces.length === 1 ? pieces : [...pieces];
+  let rest = pieces;
   while (rest.length > 0) {
     let n = rest.length === 1 ? writeSync(fd, rest[0]!) : writevSync(fd, rest);
     const left: Buffer[] = [];
@@ -170,14 +171,6 @@ function writeAllSync(fd: number, pieces: readonly Buffer[]): void {
     }
     rest = left;
   }
-}
-
-/** Fails when the stored bytes (`size` of them, hashing to `hex`) are not what `verify` expects. */
-async function checkStored(verify: VerifyOptions, size: number, hex: string): Promise<void> {
-  const err = mismatchOf(verify, size, hex);
-  if (!err) return;
-  await verify.beforeFail?.(err).catch(() => {});
-  throw err;
 }
 
 /** Writes `data` to `final` atomically (index.json, oci-layout). */

@@ -4,8 +4,8 @@
  * Node's streams cost a fresh Buffer per socket read, a hand-off per stage, and the collection of
  * all those Buffers; on a fast pull that is a third of the time (ARCHITECTURE, "Where a pull's
  * time goes"). A pump skips all of it: the producer calls `sink(piece)` for each piece as it
- * arrives, where `piece` is a view of a buffer the producer reuses, valid only during the call.
- * The sink must finish with it before returning: hash it, write it with `writeSync`.
+ * arrives, where `piece` is a view of a buffer the producer reuses, valid only during the call
+ * (unless marked kept): the sink finishes with it before returning, with `writeSync`.
  *
  * A pumpable stream is still an ordinary Readable. The consumer picks one way to read it before
  * reading anything: read it as a stream, or call its pump. Wrappers that keep the bytes as they
@@ -95,6 +95,15 @@ export function pumpableStream(parts: PumpableParts): Readable {
     pumped = true;
     return parts.pump(sink, options);
   });
+}
+
+/** `pump` with `count(n)` called after the sink has taken each piece of `n` bytes (progress). */
+export function countedPump(pump: Pump, count: (n: number) => void): Pump {
+  return (sink, how) =>
+    pump((piece, kept) => {
+      sink(piece, kept);
+      count(piece.length);
+    }, how);
 }
 
 /**

@@ -10,8 +10,7 @@
  * state, and one generation counter wakes the worker (Atomics.wait) whenever any of them moves.
  * It is unreferenced while no job runs, so it never keeps a process alive.
  */
-import { Worker } from 'node:worker_threads';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { HashAlgorithm } from '../../v1/hash.ts';
 
 /** One file being hashed. */
@@ -128,7 +127,7 @@ class HashWorker {
     this.#worker.on('exit', (code) => this.#failAll(new Error(`the hashing thread exited (code ${code})`)));
   }
 
-  start(path: string, algorithm: string): { id: number; written: BigInt64Array; state: Int32Array; done: Promise<string> } {
+  start(path: string, algorithm: string): { written: BigInt64Array; state: Int32Array; done: Promise<string> } {
     const id = this.#nextId++;
     const shared = new SharedArrayBuffer(16);
     const done = new Promise<string>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
@@ -136,7 +135,7 @@ class HashWorker {
     if (this.#pending.size === 1) this.#worker.ref();
     this.#port.postMessage({ id, path, algorithm, shared } satisfies JobMessage);
     this.wake();
-    return { id, written: new BigInt64Array(shared, 0, 1), state: new Int32Array(shared, 8, 1), done };
+    return { written: new BigInt64Array(shared, 0, 1), state: new Int32Array(shared, 8, 1), done };
   }
 
   wake(): void {

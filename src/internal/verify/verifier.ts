@@ -62,11 +62,15 @@ export class Verifier {
   }
 
   /** Runs `beforeFail` for `err` (when set), then gives `err` back to be thrown or delivered. */
-  async failing<E extends DigestMismatchError | SizeMismatchError>(err: E): Promise<E> {
-    await this.options.beforeFail?.(err).catch(() => {});
-    return err;
+  failing<E extends DigestMismatchError | SizeMismatchError>(err: E): Promise<E> {
+    return failing(this.options, err);
   }
+}
 
+/** Runs `options.beforeFail` for `err` (when set; a rejection is ignored), then gives `err` back. */
+export async function failing<E extends DigestMismatchError | SizeMismatchError>(options: VerifyOptions, err: E): Promise<E> {
+  await options.beforeFail?.(err).catch(() => {});
+  return err;
 }
 
 /** The error when `total` bytes already exceed what `options` expects; undefined otherwise. */
